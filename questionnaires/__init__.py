@@ -1,0 +1,1 @@
+"""Questionnaire definitions, the framework catalogue, and validated response files."""

@@ -1,0 +1,254 @@
+"""Reading YAML and JSON files safely, keeping the line of every value.
+
+Every file mipat reads (definitions, packs, responses, tailoring) goes through `read_document`.
+It is built for files that come from outside:
+
+* size is checked before parsing, and nesting depth and node count while composing, so a 50 MB
+  document or a ten-thousand-deep list ends in a clear error with memory bounded;
+* YAML aliases are refused outright: human-written forms never need them, and refusing them makes
+  "billion laughs" documents impossible rather than merely slow;
+* only plain data tags construct values (PyYAML's safe constructor), so `!!python/object` fails;
+* `yes`, `no`, `on`, `off` stay strings (YAML 1.2 booleans only), because `yes`/`no` are answer
+  codes here and a Norwegian `NO` is a country code, not `False`; dates stay strings as well, so
+  a value's type never depends on how it happens to look;
+* duplicate mapping keys are an error, not a silent "last one wins" that would lose an answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from questionnaires.problems import InputError, Problem
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 500_000
+
+Location = tuple[str | int, ...]
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans, no timestamps, no aliases and bounded composition."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed in mipat files", event.start_mark
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise yaml.MarkedYAMLError(
+                None, None, f"document has more than {MAX_NODES} values", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"document is nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+@dataclass
+class Document:
+    """Parsed content of one file plus the 1-based line where each value starts."""
+
+    file: str
+    data: Any
+    lines: dict[Location, int] = field(default_factory=dict)
+
+    def line_of(self, location: Location) -> int | None:
+        """Line of the value at `location`, or of its nearest located ancestor."""
+        loc = tuple(location)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get(())
+
+    def problem(self, code: str, message: str, location: Location = (), **extra: Any) -> Problem:
+        return Problem(
+            code=code,
+            message=message,
+            file=self.file,
+            line=self.line_of(location),
+            path=pointer(location) if location else None,
+            **extra,
+        )
+
+
+def pointer(location: Location) -> str:
+    """A readable path such as `answers.WOG.1.evidence[0].title`."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _fail(file: str, code: str, message: str, line: int | None = None) -> InputError:
+    return InputError(message, [Problem(code=code, message=message, file=file, line=line)])
+
+
+def read_text(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """File content as text: size-checked before reading, strict UTF-8 (a BOM is allowed)."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _fail(name, "too-large", f"file is {size} bytes; mipat reads files of at most {max_bytes} bytes")
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise _fail(name, "not-found", "file not found") from None
+    except IsADirectoryError:
+        raise _fail(name, "not-a-file", "is a directory, not a file") from None
+    except PermissionError:
+        raise _fail(name, "unreadable", "permission denied") from None
+    if len(raw) > max_bytes:
+        raise _fail(name, "too-large", f"file is larger than {max_bytes} bytes")
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _fail(name, "not-utf8", f"is not UTF-8 text (invalid byte at offset {exc.start})", line) from None
+    if "\x00" in text:
+        raise _fail(name, "binary", "contains NUL bytes; expected a YAML or JSON text file", text[: text.index("\x00")].count("\n") + 1)
+    return text
+
+
+def read_document(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
+    """Parse a `.json` file as JSON and anything else as YAML, with located errors."""
+    name = display or str(path)
+    text = read_text(path, display=name, max_bytes=max_bytes)
+    if path.suffix.lower() == ".json":
+        return parse_json(text, name)
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> Document:
+    loader = _StrictLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Document(name, None, {(): 1})
+        lines: dict[Location, int] = {}
+        data = _construct(loader, node, (), lines, name)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        raise _fail(name, "yaml-syntax", f"invalid YAML: {message}", line) from None
+    except yaml.YAMLError as exc:
+        raise _fail(name, "yaml-syntax", f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise _fail(name, "too-deep", "document is nested too deeply") from None
+    finally:
+        loader.dispose()
+    return Document(name, data, lines)
+
+
+def _construct(loader: _StrictLoader, node: yaml.Node, loc: Location, lines: dict[Location, int], name: str) -> Any:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _fail(name, "bad-key", "mapping keys must be plain values", key_node.start_mark.line + 1)
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float) or isinstance(key, bool) or key is None:
+                raise _fail(name, "bad-key", f"mapping key {key!r} must be text", key_node.start_mark.line + 1)
+            key = str(key)
+            if key in result:
+                raise _fail(name, "duplicate-key", f"key {key!r} appears twice in one mapping", key_node.start_mark.line + 1)
+            result[key] = _construct(loader, value_node, (*loc, key), lines, name)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, (*loc, i), lines, name) for i, item in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        raise _fail(
+            name, "yaml-tag", f"unsupported YAML tag {node.tag!r}: only plain data is read", node.start_mark.line + 1
+        ) from exc
+    except ValueError as exc:
+        raise _fail(name, "yaml-value", f"unreadable value: {exc}", node.start_mark.line + 1) from exc
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def parse_json(text: str, name: str) -> Document:
+    try:
+        data = json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _fail(name, "json-syntax", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except ValueError as exc:
+        raise _fail(name, "json-syntax", f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise _fail(name, "too-deep", "document is nested too deeply") from None
+    depth = _depth(data)
+    if depth > MAX_DEPTH:
+        raise _fail(name, "too-deep", f"document is nested deeper than {MAX_DEPTH} levels")
+    return Document(name, data, _json_lines(text))
+
+
+def _reject_constant(token: str) -> None:
+    raise ValueError(f"{token} is not a JSON number")
+
+
+def _depth(value: Any) -> int:
+    depth, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        depth = max(depth, level)
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return depth
+
+
+def _json_lines(text: str) -> dict[Location, int]:
+    """Lines of JSON values, read through the YAML composer (JSON is YAML flow syntax).
+
+    Best effort only: the values come from `json.loads`; when the composer disagrees with a
+    JSON quirk, problems are reported with their path and without a line.
+    """
+    try:
+        return parse_yaml(text, "<json>").lines
+    except InputError:
+        return {}
