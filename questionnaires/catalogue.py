@@ -138,12 +138,7 @@ class References(_Entry):
 
     def dangling(self, catalogue: Catalogue) -> list[str]:
         valid = catalogue.reference_ids()
-        return [
-            f"{kind} {value!r}"
-            for kind in valid
-            for value in getattr(self, kind)
-            if str(value) not in valid[kind]
-        ]
+        return [f"{kind} {value!r}" for kind in valid for value in getattr(self, kind) if str(value) not in valid[kind]]
 
 
 @cache

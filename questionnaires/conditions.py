@@ -114,7 +114,10 @@ def _kind(value: Any) -> Literal["all", "any", "not", "test"] | None:
 
 
 Condition = Annotated[
-    Annotated[AllOf, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[Not, Tag("not")] | Annotated[AnswerTest, Tag("test")],
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[AnswerTest, Tag("test")],
     Discriminator(_kind),
 ]
 

@@ -159,7 +159,9 @@ class Questionnaire(_Model):
         return self._by_id
 
 
-def _validate(document: Document, model: type[_Model], prefix: tuple[str | int, ...] = ()) -> tuple[object | None, list[Problem]]:
+def _validate(
+    document: Document, model: type[_Model], prefix: tuple[str | int, ...] = ()
+) -> tuple[object | None, list[Problem]]:
     try:
         return model.model_validate(document.data), []
     except ValidationError as exc:
@@ -187,7 +189,9 @@ def load_questionnaire(folder: Path, catalogue: Catalogue | None = None) -> Ques
 
     for name in set(manifest.vocabularies) & set(CATALOGUE_VOCABULARIES):
         problems.append(
-            manifest_doc.problem("reserved-vocabulary", f"vocabulary {name!r} comes from the catalogue", ("vocabularies", name))
+            manifest_doc.problem(
+                "reserved-vocabulary", f"vocabulary {name!r} comes from the catalogue", ("vocabularies", name)
+            )
         )
     vocabularies = {**manifest.vocabularies, **catalogue_vocabularies(catalogue)}
     manifest = manifest.model_copy(update={"vocabularies": vocabularies})
@@ -222,7 +226,10 @@ def catalogue_vocabularies(catalogue: Catalogue) -> dict[str, list[Option]]:
     return {
         "gcm_principles": [Option(code=p.id, label=p.title) for p in catalogue.principles],
         "gcm_objectives": [
-            Option(code=str(o.number), label=Text(**{lang: f"{o.number}. {o.short.get(lang)}" for lang in ("en", "fr", "es")}))
+            Option(
+                code=str(o.number),
+                label=Text(**{lang: f"{o.number}. {o.short.get(lang)}" for lang in ("en", "fr", "es")}),
+            )
             for o in catalogue.objectives
         ],
         "sdg_targets": [
@@ -278,7 +285,11 @@ def _cross_check(
             problems.append(doc.problem("bad-id", f"id {q.id!r} does not match {pattern}", (*loc, "id")))
         if isinstance(q.options, str) and q.options not in manifest.vocabularies:
             problems.append(
-                doc.problem("unknown-vocabulary", f"vocabulary {q.options!r} is not defined in questionnaire.yaml", (*loc, "options"))
+                doc.problem(
+                    "unknown-vocabulary",
+                    f"vocabulary {q.options!r} is not defined in questionnaire.yaml",
+                    (*loc, "options"),
+                )
             )
         codes = options_of(q)
         if len(set(codes)) != len(codes):
@@ -286,7 +297,9 @@ def _cross_check(
         if q.type == "partner_list" and not in_inventory:
             problems.append(doc.problem("bad-type", "partner_list is for inventory fields only", (*loc, "type")))
         for ref in q.refs.dangling(catalogue):
-            problems.append(doc.problem("dangling-reference", f"{ref} is not in the framework catalogue", (*loc, "refs")))
+            problems.append(
+                doc.problem("dangling-reference", f"{ref} is not in the framework catalogue", (*loc, "refs"))
+            )
         if q.show_if is not None:
             scope = {f.id: f for f in inventory.fields[: loc[-1]]} if in_inventory else earlier  # type: ignore[misc]
             for test in answer_tests(q.show_if):
@@ -317,21 +330,27 @@ def _cross_check(
 
     for s_index, (section, doc) in enumerate(sections):
         if section.id in seen_sections:
-            problems.append(manifest_doc.problem("duplicate-id", f"section id {section.id} repeats", ("sections", s_index)))
+            problems.append(
+                manifest_doc.problem("duplicate-id", f"section id {section.id} repeats", ("sections", s_index))
+            )
         seen_sections.add(section.id)
         for index, q in enumerate(section.questions):
             loc = ("questions", index)
             if q.id in earlier:
                 problems.append(doc.problem("duplicate-id", f"question id {q.id} is used twice", (*loc, "id")))
             if not q.id.startswith(section.id + "."):
-                problems.append(doc.problem("bad-id", f"question {q.id} must start with its section id {section.id}.", (*loc, "id")))
+                problems.append(
+                    doc.problem("bad-id", f"question {q.id} must start with its section id {section.id}.", (*loc, "id"))
+                )
             check_question(q, doc, loc, in_inventory=False)
             earlier[q.id] = q
 
     field_ids = [f.id for f in inventory.fields]
     for index, f in enumerate(inventory.fields):
         if field_ids.count(f.id) > 1:
-            problems.append(inventory_doc.problem("duplicate-id", f"field id {f.id} is used twice", ("fields", index, "id")))
+            problems.append(
+                inventory_doc.problem("duplicate-id", f"field id {f.id} is used twice", ("fields", index, "id"))
+            )
         check_question(f, inventory_doc, ("fields", index), in_inventory=True)
     for reserved in ("id", "comment", "evidence"):
         if reserved in field_ids:

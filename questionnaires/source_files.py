@@ -140,7 +140,12 @@ def decode(raw: bytes, name: str) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         raise _fail(name, "not-utf8", f"is not UTF-8 text (invalid byte at offset {exc.start})", line) from None
     if "\x00" in text:
-        raise _fail(name, "binary", "contains NUL bytes; expected a YAML or JSON text file", text[: text.index("\x00")].count("\n") + 1)
+        raise _fail(
+            name,
+            "binary",
+            "contains NUL bytes; expected a YAML or JSON text file",
+            text[: text.index("\x00")].count("\n") + 1,
+        )
     return text
 
 
@@ -187,7 +192,9 @@ def _construct(loader: _StrictLoader, node: yaml.Node, loc: Location, lines: dic
                 raise _fail(name, "bad-key", f"mapping key {key!r} must be text", key_node.start_mark.line + 1)
             key = str(key)
             if key in result:
-                raise _fail(name, "duplicate-key", f"key {key!r} appears twice in one mapping", key_node.start_mark.line + 1)
+                raise _fail(
+                    name, "duplicate-key", f"key {key!r} appears twice in one mapping", key_node.start_mark.line + 1
+                )
             result[key] = _construct(loader, value_node, (*loc, key), lines, name)
         return result
     if isinstance(node, yaml.SequenceNode):

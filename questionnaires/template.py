@@ -1,0 +1,75 @@
+"""A blank response file for a questionnaire, each question's text written as a YAML comment."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from questionnaires.definition import Question, Questionnaire
+from questionnaires.i18n import Language
+from questionnaires.text_view import describe_condition
+from questionnaires.ui_strings import ui
+
+WIDTH = 96
+
+
+def _comment(text: str, indent: str = "") -> list[str]:
+    prefix = f"{indent}# "
+    return textwrap.wrap(" ".join(text.split()), WIDTH, initial_indent=prefix, subsequent_indent=prefix) or [prefix]
+
+
+def _scalar(value: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar, so any text round-trips unchanged.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _question_comment(questionnaire: Questionnaire, question: Question, lang: Language, indent: str) -> list[str]:
+    flag = f" [{ui('required', lang)}]" if question.required else ""
+    lines = _comment(f"{question.id}{flag} {question.text.get(lang)}", indent)
+    if question.type == "yes_no":
+        choices = " | ".join(question.yes_no_codes())
+    elif question.type in ("single_choice", "multiple_choice", "partner_list"):
+        choices = " | ".join(f"{o.code} ({o.label.get(lang)})" for o in questionnaire.options(question))
+    else:
+        choices = ""
+    kind = ui(f"type_{question.type}", lang)
+    if question.type in ("integer", "year") and (question.min is not None or question.max is not None):
+        kind += (
+            f", {question.min if question.min is not None else '…'}–{question.max if question.max is not None else '…'}"
+        )
+    lines += _comment(f"  → {kind}" + (f": {choices}" if choices else ""), indent)
+    if question.show_if is not None:
+        lines += _comment(f"  {ui('shown_if', lang)}: {describe_condition(question.show_if, lang)}", indent)
+    return lines
+
+
+def render_template(questionnaire: Questionnaire, lang: Language) -> str:
+    lines = [
+        f"# {ui('template_title', lang)}: {questionnaire.title.get(lang)} ({questionnaire.id} {questionnaire.version})",
+        *_comment(ui("template_howto", lang)),
+        *_comment(ui("template_entry", lang)),
+        f"questionnaire: {{id: {questionnaire.id}, version: {_scalar(questionnaire.version)}}}",
+        "status: draft",
+        f"language: {lang}",
+        *_comment(ui("template_respondent", lang)),
+        "respondent:",
+        "  organisation: null",
+        "  name: null",
+        "  role: null",
+        "  email: null",
+        "answers:",
+    ]
+    for section in questionnaire.sections:
+        lines += ["", f"  # ── {section.id} · {section.title.get(lang)} ──"]
+        for question in section.questions:
+            lines += _question_comment(questionnaire, question, lang, "  ")
+            lines.append(f"  {question.id}: null")
+    inventory = questionnaire.inventory
+    lines += ["", f"# ── {inventory.title.get(lang)} ──", *_comment(inventory.intro.get(lang))]
+    lines += _comment(ui("template_inventory", lang))
+    lines += ["inventory:", "#  - id: PS-01"]
+    for field in inventory.fields:
+        lines += _question_comment(questionnaire, field, lang, "#   ")
+        example = "[{name: ..., kind: state}]" if field.type == "partner_list" else "null"
+        lines.append(f"#    {field.id}: {example}")
+    return "\n".join(lines) + "\n"

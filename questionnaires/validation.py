@@ -1,0 +1,511 @@
+"""Validating a response file against its questionnaire, collecting every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from questionnaires.definition import Question, Questionnaire, bundled_questionnaires
+from questionnaires.model_loading import schema_problems
+from questionnaires.problems import InputError, Problem
+from questionnaires.responses import (
+    ITEM_ID,
+    Answer,
+    AnswerEntry,
+    AnswerValue,
+    Evidence,
+    Partner,
+    Partnership,
+    QuestionnaireRef,
+    Response,
+    ResponseFile,
+)
+from questionnaires.source_files import Document, Location, read_document
+
+YEAR_BOUNDS = (1900, 2100)
+ENTRY_KEYS = frozenset(AnswerEntry.model_fields)
+ITEM_RESERVED = ("id", "comment", "evidence")
+
+
+class ValidationReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    questionnaire: QuestionnaireRef | None = None
+    status: str | None = None
+    problems: list[Problem]
+    response: Response | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def raise_for_errors(self) -> Response:
+        if self.response is None or not self.ok:
+            raise InputError(f"{self.file}: {len(self.errors)} error(s)", self.errors)
+        return self.response
+
+
+def validate_file(
+    path: Path, *, display: str | None = None, questionnaires: Sequence[Questionnaire] | None = None
+) -> ValidationReport:
+    """Read and validate one response file; unreadable files give a report with one error."""
+    name = display or str(path)
+    try:
+        document = read_document(path, display=name)
+    except InputError as exc:
+        return ValidationReport(file=name, problems=exc.problems)
+    return validate_document(document, questionnaires)
+
+
+def load_response(path: Path, *, display: str | None = None) -> Response:
+    """A validated response, or InputError listing every error."""
+    return validate_file(path, display=display).raise_for_errors()
+
+
+def validate_document(document: Document, questionnaires: Sequence[Questionnaire] | None = None) -> ValidationReport:
+    checker = _Checker(document)
+    questionnaire = checker.find_questionnaire(
+        questionnaires if questionnaires is not None else bundled_questionnaires()
+    )
+    if questionnaire is None:
+        return checker.report(None)
+    return checker.report(checker.check(questionnaire))
+
+
+class _Checker:
+    def __init__(self, document: Document) -> None:
+        self.doc = document
+        self.problems: list[Problem] = []
+        self.ref: QuestionnaireRef | None = None
+        self.status: str | None = None
+
+    # --- reporting ---------------------------------------------------------------------------
+
+    def error(
+        self, code: str, message: str, loc: Location, *, question: str | None = None, expected: str | None = None
+    ) -> None:
+        self.problems.append(self.doc.problem(code, message, loc, question=question, expected=expected))
+
+    def warn(self, code: str, message: str, loc: Location, *, question: str | None = None) -> None:
+        problem = self.doc.problem(code, message, loc, question=question)
+        self.problems.append(problem.model_copy(update={"severity": "warning"}))
+
+    def report(self, response: Response | None) -> ValidationReport:
+        has_errors = any(p.severity == "error" for p in self.problems)
+        ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.question or "", p.message))
+        return ValidationReport(
+            file=self.doc.file,
+            questionnaire=self.ref,
+            status=self.status,
+            problems=ordered,
+            response=None if has_errors else response,
+        )
+
+    # --- envelope ----------------------------------------------------------------------------
+
+    def find_questionnaire(self, known: Sequence[Questionnaire]) -> Questionnaire | None:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            self.error(
+                "not-a-response",
+                "a response file must be a mapping with questionnaire, status, respondent and answers",
+                (),
+            )
+            return None
+        try:
+            self.ref = QuestionnaireRef.model_validate(data.get("questionnaire"))
+        except ValidationError as exc:
+            if "questionnaire" not in data:
+                self.error(
+                    "schema", "missing key 'questionnaire'", (), expected="questionnaire: {id: ..., version: ...}"
+                )
+            else:
+                self.problems += schema_problems(self.doc, exc, prefix=("questionnaire",))
+            return None
+        versions = [q.version for q in known if q.id == self.ref.id]
+        if not versions:
+            ids = sorted({q.id for q in known})
+            self.error(
+                "unknown-questionnaire",
+                f"questionnaire {self.ref.id!r} is not known to mipat",
+                ("questionnaire", "id"),
+                expected=", ".join(ids),
+            )
+            return None
+        match = next((q for q in known if q.id == self.ref.id and q.version == self.ref.version), None)
+        if match is None:
+            self.error(
+                "version-mismatch",
+                f"this response was made for version {self.ref.version} of {self.ref.id}; "
+                f"mipat has version {', '.join(versions)}. Copy the answers into a new template "
+                "(`mipat questionnaire template`) and re-check them against the current questions",
+                ("questionnaire", "version"),
+                expected=" or ".join(versions),
+            )
+        return match
+
+    def check(self, questionnaire: Questionnaire) -> Response | None:
+        data: dict[str, Any] = self.doc.data
+        envelope: ResponseFile | None = None
+        try:
+            envelope = ResponseFile.model_validate(data)
+        except ValidationError as exc:
+            self.problems += schema_problems(self.doc, exc)
+        if isinstance(data.get("status"), str):
+            self.status = data["status"]
+        final = self.status == "final"
+        answers = data.get("answers") or {}
+        inventory = data.get("inventory") or []
+        checked_answers = self.check_answers(questionnaire, answers, final=final) if isinstance(answers, dict) else {}
+        items = self.check_inventory(questionnaire, inventory, final=final) if isinstance(inventory, list) else []
+        if final and envelope is not None and not envelope.respondent.organisation:
+            self.error(
+                "required-missing",
+                "a final response must name the responding organisation",
+                ("respondent",),
+                expected="respondent: {organisation: ...}",
+            )
+        if envelope is None:
+            return None
+        return Response(
+            questionnaire=envelope.questionnaire,
+            status=envelope.status,
+            language=envelope.language,
+            respondent=envelope.respondent,
+            answers=checked_answers,
+            inventory=items,
+        )
+
+    # --- answers -----------------------------------------------------------------------------
+
+    def check_answers(self, questionnaire: Questionnaire, raw: dict[str, Any], *, final: bool) -> dict[str, Answer]:
+        parsed: dict[str, Answer] = {}
+        for qid, entry in raw.items():
+            loc: Location = ("answers", qid)
+            question = questionnaire.question(qid)
+            if question is None:
+                close = questionnaire.closest_ids(qid)
+                self.error(
+                    "unknown-question",
+                    f"{qid!r} is not a question of {questionnaire.id} {questionnaire.version}",
+                    loc,
+                    question=qid,
+                    expected=("a known question id, e.g. " + " or ".join(close))
+                    if close
+                    else "a question id listed by `mipat questionnaire show`",
+                )
+                continue
+            answer = self.parse_entry(question, entry, loc, self.value_checker(questionnaire))
+            if answer is not None and answer.answered:
+                parsed[qid] = answer
+            elif answer is not None and (answer.comment or answer.evidence):
+                parsed[qid] = answer  # comments and evidence on an unanswered question are kept
+
+        visible_values: dict[str, AnswerValue] = {}
+        result: dict[str, Answer] = {}
+        for question in questionnaire.questions():
+            shown = question.show_if is None or question.show_if.holds(visible_values)
+            answer = parsed.get(question.id)
+            if not shown:
+                if answer is not None and answer.answered:
+                    self.warn(
+                        "hidden-answered",
+                        "answered, but skip logic hides this question for this response; the answer is ignored",
+                        ("answers", question.id),
+                        question=question.id,
+                    )
+                continue
+            if answer is not None:
+                result[question.id] = answer
+                if answer.answered:
+                    visible_values[question.id] = answer.value
+            if final and question.required and (answer is None or not answer.answered):
+                self.error(
+                    "required-missing",
+                    "a final response must answer this required question",
+                    ("answers",) if "answers" in self.doc.data else (),
+                    question=question.id,
+                    expected=_expected(questionnaire, question),
+                )
+        return result
+
+    def parse_entry(
+        self, question: Question, entry: Any, loc: Location, check_value: Callable[..., Any]
+    ) -> Answer | None:
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - ENTRY_KEYS)
+            for key in unknown:
+                self.error(
+                    "schema",
+                    f"unknown key {key!r} in an answer",
+                    (*loc, key),
+                    question=question.id,
+                    expected="value, comment, evidence",
+                )
+            try:
+                parsed = AnswerEntry.model_validate({k: v for k, v in entry.items() if k in ENTRY_KEYS})
+            except ValidationError as exc:
+                for p in schema_problems(self.doc, exc, prefix=loc):
+                    self.problems.append(p.model_copy(update={"question": question.id}))
+                return None
+            value = check_value(question, parsed.value, (*loc, "value"))
+            return Answer(value=value, comment=parsed.comment, evidence=parsed.evidence)
+        value = check_value(question, entry, loc)
+        return Answer(value=value)
+
+    def value_checker(self, questionnaire: Questionnaire) -> Callable[[Question, Any, Location], AnswerValue]:
+        def check(question: Question, value: Any, loc: Location) -> AnswerValue:
+            return self.check_value(questionnaire, question, value, loc)
+
+        return check
+
+    def check_value(self, questionnaire: Questionnaire, question: Question, value: Any, loc: Location) -> AnswerValue:
+        if value is None or value == "" or value == []:
+            return None
+        qtype, qid = question.type, question.id
+
+        def wrong(message: str, expected: str | None = None) -> None:
+            self.error(
+                "wrong-value", message, loc, question=qid, expected=expected or _expected(questionnaire, question)
+            )
+
+        if qtype in ("yes_no", "single_choice"):
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                wrong(f"{_show(value)} is not a {_TYPE_WORDS[qtype]}")
+                return None
+            code = str(value)
+            codes = questionnaire.codes(question)
+            if code not in codes:
+                self.error(
+                    "invalid-choice",
+                    f"{code!r} is not one of the choices",
+                    loc,
+                    question=qid,
+                    expected=", ".join(codes),
+                )
+                return None
+            return code
+        if qtype == "multiple_choice":
+            if not isinstance(value, list):
+                wrong(
+                    f"{_show(value)} is not a list of choices",
+                    "a list such as [" + ", ".join(questionnaire.codes(question)[:2]) + "]",
+                )
+                return None
+            codes = questionnaire.codes(question)
+            exclusive = {o.code for o in questionnaire.options(question) if o.exclusive}
+            chosen: list[str] = []
+            for index, item in enumerate(value):
+                code = str(item) if isinstance(item, str | int) and not isinstance(item, bool) else None
+                if code is None or code not in codes:
+                    self.error(
+                        "invalid-choice",
+                        f"{_show(item)} is not one of the choices",
+                        (*loc, index),
+                        question=qid,
+                        expected=", ".join(codes),
+                    )
+                elif code in chosen:
+                    self.error("duplicate-choice", f"{code!r} is chosen twice", (*loc, index), question=qid)
+                else:
+                    chosen.append(code)
+            clash = exclusive & set(chosen)
+            if clash and len(chosen) > 1:
+                self.error(
+                    "exclusive-choice", f"{sorted(clash)[0]!r} cannot be combined with other choices", loc, question=qid
+                )
+                return None
+            return chosen if len(chosen) == len(value) else None
+        if qtype in ("integer", "year"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                wrong(f"{_show(value)} is not a whole number")
+                return None
+            low, high = question.min, question.max
+            if qtype == "year":
+                low = YEAR_BOUNDS[0] if low is None else low
+                high = YEAR_BOUNDS[1] if high is None else high
+            if (low is not None and value < low) or (high is not None and value > high):
+                self.error("out-of-range", f"{value} is out of range", loc, question=qid, expected=_range(low, high))
+                return None
+            return value
+        if qtype == "text":
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                wrong(f"{_show(value)} is not text")
+                return None
+            text = str(value).strip()
+            if len(text) > question.max_length:
+                wrong(f"text is {len(text)} characters long", f"at most {question.max_length} characters")
+                return None
+            return text or None
+        if qtype == "evidence":
+            return self._model_list(
+                value, Evidence, loc, qid, "a list of evidence items {title, kind, reference, date}"
+            )
+        if qtype == "partner_list":
+            partners = self._model_list(value, Partner, loc, qid, "a list of partners {name, kind}")
+            if partners is None:
+                return None
+            kinds = questionnaire.codes(question)
+            bad = [(i, p) for i, p in enumerate(partners) if p.kind not in kinds]
+            for index, partner in bad:
+                self.error(
+                    "invalid-choice",
+                    f"partner kind {partner.kind!r} is not known",
+                    (*loc, index, "kind"),
+                    question=qid,
+                    expected=", ".join(kinds),
+                )
+            return None if bad else partners
+        raise AssertionError(f"unhandled question type {qtype}")
+
+    def _model_list(self, value: Any, model: type[BaseModel], loc: Location, qid: str, expected: str) -> Any:
+        if not isinstance(value, list):
+            self.error("wrong-value", f"{_show(value)} is not a list", loc, question=qid, expected=expected)
+            return None
+        items, ok = [], True
+        for index, item in enumerate(value):
+            try:
+                items.append(model.model_validate(item))
+            except ValidationError as exc:
+                ok = False
+                for p in schema_problems(self.doc, exc, prefix=(*loc, index)):
+                    self.problems.append(p.model_copy(update={"question": qid}))
+        return items if ok else None
+
+    # --- inventory ---------------------------------------------------------------------------
+
+    def check_inventory(self, questionnaire: Questionnaire, raw: list[Any], *, final: bool) -> list[Partnership]:
+        fields = {f.id: f for f in questionnaire.inventory.fields}
+        seen: set[str] = set()
+        items: list[Partnership] = []
+        check = self.value_checker(questionnaire)
+        for index, item in enumerate(raw):
+            loc: Location = ("inventory", index)
+            if not isinstance(item, dict):
+                self.error(
+                    "schema",
+                    "an inventory entry must be a mapping of fields",
+                    loc,
+                    expected="id, name, instrument, level, partners, …",
+                )
+                continue
+            item_id = item.get("id")
+            label = f"inventory entry {item_id}" if isinstance(item_id, str) else f"inventory entry #{index + 1}"
+            if not isinstance(item_id, str) or not re.match(ITEM_ID, item_id):
+                self.error(
+                    "bad-id",
+                    f"{label} needs an id of letters, digits, '-', '_' or '.'",
+                    (*loc, "id"),
+                    expected="e.g. PS-01",
+                )
+                item_id = None
+            elif item_id in seen:
+                self.error("duplicate-id", f"inventory id {item_id!r} is used twice", (*loc, "id"))
+            else:
+                seen.add(item_id)
+            values: dict[str, AnswerValue] = {}
+            for key, raw_value in item.items():
+                if key in ITEM_RESERVED:
+                    continue
+                field = fields.get(key)
+                if field is None:
+                    close = difflib.get_close_matches(key, list(fields), n=2)
+                    self.error(
+                        "unknown-field",
+                        f"{label}: {key!r} is not an inventory field",
+                        (*loc, key),
+                        expected=("e.g. " + " or ".join(close)) if close else ", ".join(fields),
+                    )
+                    continue
+                value = check(field, raw_value, (*loc, key))
+                if value is not None:
+                    values[key] = value
+            comment, evidence = self._item_extras(item, loc)
+            visible: dict[str, AnswerValue] = {}
+            for field in questionnaire.inventory.fields:
+                shown = field.show_if is None or field.show_if.holds(visible)
+                if not shown:
+                    if field.id in values:
+                        self.warn(
+                            "hidden-answered",
+                            f"{label}: field {field.id!r} is hidden by skip logic; ignored",
+                            (*loc, field.id),
+                        )
+                        values.pop(field.id)
+                    continue
+                if field.id in values:
+                    visible[field.id] = values[field.id]
+                elif final and field.required:
+                    self.error(
+                        "required-missing",
+                        f"{label}: a final response must fill the field {field.id!r}",
+                        loc,
+                        expected=_expected(questionnaire, field),
+                    )
+            if item_id is not None:
+                items.append(Partnership(id=item_id, values=values, comment=comment, evidence=evidence))
+        return items
+
+    def _item_extras(self, item: dict[str, Any], loc: Location) -> tuple[str | None, list[Evidence]]:
+        comment = item.get("comment")
+        if comment is not None and not isinstance(comment, str):
+            self.error("wrong-value", "comment must be text", (*loc, "comment"))
+            comment = None
+        evidence: list[Evidence] = []
+        if "evidence" in item:
+            parsed = self._model_list(
+                item["evidence"],
+                Evidence,
+                (*loc, "evidence"),
+                "",
+                "a list of evidence items {title, kind, reference, date}",
+            )
+            evidence = parsed or []
+        return comment, evidence
+
+
+_TYPE_WORDS = {"yes_no": "yes/partial/no answer", "single_choice": "single choice"}
+
+
+def _expected(questionnaire: Questionnaire, question: Question) -> str:
+    t = question.type
+    if t in ("yes_no", "single_choice"):
+        return "one of " + ", ".join(questionnaire.codes(question))
+    if t == "multiple_choice":
+        return "a list of " + ", ".join(questionnaire.codes(question))
+    if t == "integer":
+        return "a whole number" + (
+            f" ({_range(question.min, question.max)})" if question.min is not None or question.max is not None else ""
+        )
+    if t == "year":
+        return "a year " + _range(question.min or YEAR_BOUNDS[0], question.max or YEAR_BOUNDS[1])
+    if t == "text":
+        return f"text of at most {question.max_length} characters"
+    if t == "evidence":
+        return "a list of evidence items {title, kind, reference, date}"
+    return "a list of partners {name, kind}"
+
+
+def _range(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"from {low} to {high}"
+    return f"at least {low}" if low is not None else f"at most {high}"
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
