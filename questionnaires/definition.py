@@ -34,7 +34,7 @@ YES_NO_CODES = ("yes", "partial", "no", "not_applicable", "dont_know")
 SEMVER = r"^\d+\.\d+\.\d+$"
 QUESTION_ID = r"^[A-Z]{2,5}\.\d{1,2}[a-z]?$"
 FIELD_ID = r"^[a-z][a-z_]{1,30}$"
-CODE = r"^[a-z0-9][a-z0-9_.]{0,40}$"
+CODE = r"^[a-z0-9][a-z0-9_.-]{0,40}$"
 
 
 class _Model(BaseModel):

@@ -180,8 +180,20 @@ def parse_yaml(text: str, name: str) -> Document:
     return Document(name, data, lines)
 
 
+_PLAIN_TAGS = {
+    yaml.MappingNode: {"tag:yaml.org,2002:map"},
+    yaml.SequenceNode: {"tag:yaml.org,2002:seq"},
+    yaml.ScalarNode: {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")},
+}
+
+
 def _construct(loader: _StrictLoader, node: yaml.Node, loc: Location, lines: dict[Location, int], name: str) -> Any:
-    lines[loc] = node.start_mark.line + 1
+    # A mapping value is located at its key, which is the line a user looks for.
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS[type(node)]:
+        raise _fail(
+            name, "yaml-tag", f"unsupported YAML tag {node.tag!r}: only plain data is read", node.start_mark.line + 1
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -191,6 +203,7 @@ def _construct(loader: _StrictLoader, node: yaml.Node, loc: Location, lines: dic
             if not isinstance(key, str | int | float) or isinstance(key, bool) or key is None:
                 raise _fail(name, "bad-key", f"mapping key {key!r} must be text", key_node.start_mark.line + 1)
             key = str(key)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
             if key in result:
                 raise _fail(
                     name, "duplicate-key", f"key {key!r} appears twice in one mapping", key_node.start_mark.line + 1
