@@ -159,7 +159,10 @@ def read_document(path: Path, *, display: str | None = None, max_bytes: int = MA
 
 
 def parse_yaml(text: str, name: str) -> Document:
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _control_character(exc, text, name) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -171,6 +174,8 @@ def parse_yaml(text: str, name: str) -> Document:
         line = mark.line + 1 if mark is not None else None
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
         raise _fail(name, "yaml-syntax", f"invalid YAML: {message}", line) from None
+    except yaml.reader.ReaderError as exc:
+        raise _control_character(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise _fail(name, "yaml-syntax", f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -185,6 +190,11 @@ _PLAIN_TAGS = {
     yaml.SequenceNode: {"tag:yaml.org,2002:seq"},
     yaml.ScalarNode: {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")},
 }
+
+
+def _control_character(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
+    line = text[: exc.position].count("\n") + 1
+    return _fail(name, "yaml-syntax", f"invalid YAML: control character {exc.character!r} is not allowed", line)
 
 
 def _construct(loader: _StrictLoader, node: yaml.Node, loc: Location, lines: dict[Location, int], name: str) -> Any:
