@@ -145,6 +145,17 @@ class Questionnaire(_Model):
             return question.yes_no_codes()
         return [o.code for o in self.options(question)]
 
+    def visible(self, answered: dict[str, object]) -> set[str]:
+        """Ids of the questions that skip logic shows, given answered values of visible questions."""
+        shown: set[str] = set()
+        values: dict[str, object] = {}
+        for question in self.questions():
+            if question.show_if is None or question.show_if.holds(values):
+                shown.add(question.id)
+                if question.id in answered:
+                    values[question.id] = answered[question.id]
+        return shown
+
     def section_of(self, qid: str) -> Section | None:
         return next((s for s in self.sections if any(q.id == qid for q in s.questions)), None)
 
