@@ -1,7 +1,8 @@
 """The `mipat` command line: thin click commands over library calls.
 
-Exit codes: 0 success; 1 invalid input (a file that cannot be read or fails validation);
-2 usage error (bad option, missing file argument, output file exists without --force).
+Exit codes: 0 success; 1 invalid input (a file that cannot be read or fails validation, an invalid
+pack or tailoring file); 2 usage error (bad option, missing argument, unknown rule id, output file
+exists without --force); 3 the overall index is below `--fail-under`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 
 import click
 
+from assessment.results import Assessment, assessment_json_schema
+from assessment.scoring import Clock, build_scorer
 from questionnaires.definition import default_questionnaire
 from questionnaires.i18n import LANGUAGES
 from questionnaires.output_files import write_atomic
@@ -21,8 +24,12 @@ from questionnaires.problems import MipatError
 from questionnaires.template import render_template
 from questionnaires.text_view import render_questionnaire
 from questionnaires.validation import ValidationReport, validate_file
+from reports.csv_table import render_csv
+from reports.text_summary import render_explanation, render_summary
+from rules.conditions import describe
+from rules.packs import LoadedPack, bundled_packs, load_pack
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
 
 lang_option = click.option(
     "--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Language of the texts."
@@ -124,6 +131,194 @@ def _print_report(report: ValidationReport) -> None:
         click.echo(f"{report.file}: INVALID ({len(report.errors)} error(s), {len(report.warnings)} warning(s))")
     for problem in report.problems:
         click.echo(f"  {problem.describe()}")
+
+
+pack_option = click.option(
+    "--pack",
+    "packs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add your own rule pack (YAML); may be repeated.",
+)
+tailoring_option = click.option(
+    "--tailoring",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tailoring file: packs, disabled rules, weights, exceptions.",
+)
+fixed_date_option = click.option(
+    "--fixed-date",
+    help="Assessment date-time to record (ISO), for reproducible output; default SOURCE_DATE_EPOCH or now.",
+)
+output_lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=None, help="Language of texts; default the response's language."
+)
+
+
+def _render(assessment: Assessment, fmt: str, lang: str | None) -> str:
+    if fmt == "json":
+        return assessment.to_json()
+    if fmt == "csv":
+        return render_csv([assessment])
+    return render_summary(assessment, lang or assessment.language)  # type: ignore[arg-type]
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@pack_option
+@tailoring_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@output_lang_option
+@click.option(
+    "--fail-under", type=click.FloatRange(0, 100), help="Exit with code 3 if the overall index is below this."
+)
+@fixed_date_option
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def score(
+    file: Path,
+    packs: tuple[Path, ...],
+    tailoring: Path | None,
+    fmt: str,
+    lang: str | None,
+    fail_under: float | None,
+    fixed_date: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Score a response against the rule packs: scores per principle and target, bands, and why.
+
+    Example: mipat score examples/national-origin-fr.yaml --format json --fixed-date 2026-01-31
+    """
+    scorer = build_scorer(packs, tailoring)
+    try:
+        assessment = scorer.score_file(file, Clock.fixed_or_now(fixed_date))
+    finally:
+        scorer.close()
+    text = _render(assessment, fmt, lang)
+    if output is not None:
+        write_atomic(output, text, force=force)
+    else:
+        click.echo(text, nl=False)
+    if fail_under is not None and (assessment.overall_index is None or assessment.overall_index < fail_under):
+        click.echo(f"overall index {assessment.overall_index} is below --fail-under {fail_under:g}", err=True)
+        sys.exit(EXIT_BELOW)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("rule_id")
+@pack_option
+@tailoring_option
+@output_lang_option
+@fixed_date_option
+@click.option("--json", "as_json", is_flag=True, help="Print the rule's trace as JSON.")
+def explain(
+    file: Path,
+    rule_id: str,
+    packs: tuple[Path, ...],
+    tailoring: Path | None,
+    lang: str | None,
+    fixed_date: str | None,
+    as_json: bool,
+) -> None:
+    """Explain why a rule got its outcome for a response: the answers read, the condition, credit and weight.
+
+    Example: mipat explain examples/city-es.yaml GCM-WOS-01 --lang en
+    """
+    scorer = build_scorer(packs, tailoring)
+    try:
+        assessment = scorer.score_file(file, Clock.fixed_or_now(fixed_date))
+    finally:
+        scorer.close()
+    result = assessment.rule(rule_id)
+    if result is None:
+        known = sorted(r.rule_id for r in assessment.rules)
+        raise click.BadParameter(
+            f"{rule_id!r} is not a rule of the selected packs (e.g. {', '.join(known[:5])})", param_hint="RULE_ID"
+        )
+    if as_json:
+        click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        click.echo(render_explanation(assessment, result, lang or assessment.language), nl=False)  # type: ignore[arg-type]
+
+
+@main.group()
+def rules() -> None:
+    """List and show the scoring rules."""
+
+
+def _all_packs(extra: tuple[Path, ...]) -> list[LoadedPack]:
+    return [*bundled_packs(), *(load_pack(p) for p in extra)]
+
+
+@rules.command("list")
+@pack_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per rule.")
+def rules_list(packs: tuple[Path, ...], as_json: bool) -> None:
+    """List every rule: id, pack, group, weight and priority.
+
+    Example: mipat rules list | grep WOS
+    """
+    rows = [
+        {
+            "id": r.id,
+            "pack": lp.pack.id,
+            "group": r.group,
+            "weight": r.weight,
+            "priority": r.priority,
+            "finding": r.texts.met.en,
+        }
+        for lp in _all_packs(packs)
+        for r in lp.pack.rules
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(
+            f"{row['id']:<18} {row['pack']:<24} {row['group']:<26} "
+            f"w{row['weight']:<4g} {row['priority']:<6} {row['finding']}"
+        )
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@pack_option
+@lang_option
+def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
+    """Show one rule in full: conditions, weight, evidence requirement, texts and references.
+
+    Example: mipat rules show GCM-WOG-01 --lang fr
+    """
+    found = [(lp, r) for lp in _all_packs(packs) for r in lp.pack.rules if r.id == rule_id]
+    if not found:
+        raise click.BadParameter(f"no rule {rule_id!r}; `mipat rules list` shows the ids", param_hint="RULE_ID")
+    loaded, rule = found[0]
+    lines = [
+        f"{rule.id} · {loaded.pack.id} {loaded.pack.version} · {loaded.pack.scored_by}: {rule.group}",
+        f"weight {rule.weight:g} · priority {rule.priority}",
+        f"when: {describe(rule.when)}",
+    ]
+    if rule.partial_when is not None:
+        lines.append(f"partial_when ({rule.partial_credit:g}): {describe(rule.partial_when)}")
+    if rule.applies_if is not None:
+        lines.append(f"applies_if: {describe(rule.applies_if)}")
+    if rule.evidence is not None:
+        lines.append(f"evidence: on {', '.join(rule.evidence.questions)}, else credit capped at {rule.evidence.cap:g}")
+    refs = rule.refs.model_dump(exclude_defaults=True)
+    if refs:
+        lines.append("refs: " + "; ".join(f"{k} {', '.join(map(str, v))}" for k, v in refs.items()))
+    for key in ("met", "not_met", "recommendation", "rationale"):
+        lines.append(f"{key}: {getattr(rule.texts, key).get(lang)}")  # type: ignore[arg-type]
+    click.echo("\n".join(lines))
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the assessment results (`mipat score --format json`)."""
+    click.echo(assessment_json_schema(), nl=False)
 
 
 if __name__ == "__main__":

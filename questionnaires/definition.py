@@ -102,6 +102,9 @@ class Inventory(_Model):
     fields: list[Question] = Field(min_length=1)
 
 
+ScopeField = Literal["authority", "level", "country", "period_start", "period_end", "lead"]
+
+
 class Manifest(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]{2,60}$")
     version: str = Field(pattern=SEMVER)
@@ -110,6 +113,7 @@ class Manifest(_Model):
     vocabularies: dict[str, list[Option]] = {}
     sections: list[str] = Field(min_length=1)
     inventory: str
+    scope: dict[ScopeField, str] = {}  # which questions say who and what period a response covers
 
 
 class Questionnaire(_Model):
@@ -122,6 +126,7 @@ class Questionnaire(_Model):
     vocabularies: dict[str, list[Option]]
     sections: list[Section]
     inventory: Inventory
+    scope: dict[ScopeField, str] = {}
 
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
@@ -226,6 +231,7 @@ def load_questionnaire(folder: Path, catalogue: Catalogue | None = None) -> Ques
         vocabularies=manifest.vocabularies,
         sections=[s for s, _ in sections],
         inventory=inventory,
+        scope=manifest.scope,
     )
 
 
@@ -363,6 +369,13 @@ def _cross_check(
                 inventory_doc.problem("duplicate-id", f"field id {f.id} is used twice", ("fields", index, "id"))
             )
         check_question(f, inventory_doc, ("fields", index), in_inventory=True)
+    for key, qid in manifest.scope.items():
+        if qid not in earlier:
+            problems.append(
+                manifest_doc.problem(
+                    "unknown-question", f"scope {key} names {qid!r}, which is not a question", ("scope", key)
+                )
+            )
     for reserved in ("id", "comment", "evidence"):
         if reserved in field_ids:
             problems.append(inventory_doc.problem("reserved-id", f"field id {reserved!r} is reserved", ("fields",)))

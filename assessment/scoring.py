@@ -1,0 +1,419 @@
+"""The scoring pipeline: a validated response + rule packs (+ tailoring) → an Assessment.
+
+Per rule (outcome, credit):
+  waived         an active exception; left out of the score
+  not_applicable its `applies_if` is false; left out of the score
+  not_answered   none of the questions it reads is answered although shown; credit 0, counted
+  met / partially_met / not_met   full credit (1), partial credit (`partial_credit`), or 0
+Evidence: a rule with an evidence requirement earns at most `cap` unless one of its evidence
+questions carries evidence.
+
+Group score = Σ weight × credit / Σ weight of counted rules × 100 (None when nothing counts).
+Pack index = mean of its group scores; overall index = mean of the pack indices. For the SDG 10.7.2
+pack, with one rule per sub-category, the pack index is the official D = Σ s_j / 5 × 100.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from assessment.results import (
+    COUNTED,
+    AnswerRead,
+    Assessment,
+    BandInfo,
+    GroupScore,
+    PackScore,
+    Recommendation,
+    RuleResult,
+    Scope,
+    TailoringChange,
+    ValueRead,
+    Waiver,
+)
+from assessment.tailoring import Exception_, LoadedTailoring, load_tailoring
+from questionnaires.catalogue import Catalogue, bundled_catalogue
+from questionnaires.i18n import Text
+from questionnaires.problems import InputError, Problem
+from questionnaires.responses import Evidence, Response
+from questionnaires.validation import validate_file
+from rules.compiler import aggregate_key
+from rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describe, questions_read
+from rules.evaluation import PackEvaluator, RuleEvaluation
+from rules.metrics import SpanMetrics, metric_catalogue, span_metrics
+from rules.packs import BandScheme, LoadedPack, Rule, band_schemes, bundled_packs, check_unique_rule_ids, load_pack
+
+DEFAULT_BANDS = "sdg-10-7-2"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """When the assessment is made: fixed for reproducible runs, else now (UTC)."""
+
+    moment: dt.datetime
+
+    @classmethod
+    def fixed_or_now(cls, fixed: str | None = None) -> Clock:
+        if fixed:
+            return cls(_parse_moment(fixed))
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            return cls(dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC))
+        return cls(dt.datetime.now(tz=dt.UTC).replace(microsecond=0))
+
+    @property
+    def iso(self) -> str:
+        return self.moment.isoformat().replace("+00:00", "Z")
+
+
+def _parse_moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"--fixed-date {text!r} is not an ISO date or date-time (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def tool_version() -> str:
+    try:
+        return version("mipat")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "0+unknown"
+
+
+class Scorer:
+    """Compiled packs (+ tailoring), reusable across many responses."""
+
+    def __init__(self, packs: list[LoadedPack] | None = None, tailoring: LoadedTailoring | None = None) -> None:
+        available = list(packs if packs is not None else bundled_packs())
+        check_unique_rule_ids(available)
+        chosen = tailoring.tailoring.packs if tailoring else None
+        self.packs = [p for p in available if chosen is None or p.pack.id in chosen]
+        self.tailoring = tailoring
+        self.evaluators = {p.pack.id: PackEvaluator(p) for p in self.packs}
+        self.catalogue: Catalogue = bundled_catalogue()
+        self.schemes: dict[str, BandScheme] = band_schemes()
+
+    def close(self) -> None:
+        for evaluator in self.evaluators.values():
+            evaluator.close()
+
+    def score_file(self, path: Path, clock: Clock, *, display: str | None = None) -> Assessment:
+        name = display or str(path)
+        report = validate_file(path, display=name)
+        response = report.raise_for_errors()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return self.score(response, clock, input_file=name, input_sha256=digest, warnings=report.warnings)
+
+    def score(
+        self,
+        response: Response,
+        clock: Clock,
+        *,
+        input_file: str = "<response>",
+        input_sha256: str = "",
+        warnings: list[Problem] | None = None,
+    ) -> Assessment:
+        metrics = span_metrics(response)
+        questionnaire = next(iter(self.evaluators.values())).questionnaire if self.evaluators else None
+        assert questionnaire is not None, "at least one pack is selected"
+        answered = {qid: a.value for qid, a in response.answers.items() if a.answered}
+        shown = questionnaire.visible(answered)
+        day = clock.moment.date()
+        tailoring = self.tailoring.tailoring if self.tailoring else None
+        disabled = {d.rule for d in tailoring.disable} if tailoring else set()
+        weights = {w.rule: w.weight for w in tailoring.weights} if tailoring else {}
+        exceptions = {e.rule: e for e in tailoring.exceptions} if tailoring else {}
+        scoring_warnings = list(warnings or [])
+
+        drafts: list[tuple[LoadedPack, Rule, dict]] = []
+        for loaded in self.packs:
+            result = self.evaluators[loaded.pack.id].evaluate(response, metrics)
+            for rule in loaded.pack.rules:
+                if rule.id in disabled:
+                    continue
+                waiver, expired = _waiver(exceptions.get(rule.id), day, self.tailoring)
+                scoring_warnings += expired
+                fields = _rule_fields(rule, result.evaluations[rule.id], response, shown, metrics, result.aggregates)
+                fields.update(pack_id=loaded.pack.id, waiver=waiver, weight=weights.get(rule.id, rule.weight))
+                if waiver is not None and waiver.active:
+                    fields.update(outcome="waived", credit=0.0)
+                drafts.append((loaded, rule, fields))
+
+        packs_out: list[PackScore] = []
+        group_stats: dict[tuple[str, str], tuple[float, float]] = {}
+        for loaded in self.packs:
+            pack = loaded.pack
+            scheme = self.schemes[pack.bands]
+            groups: list[GroupScore] = []
+            for group_id, title in self._groups(pack.scored_by):
+                members = [f for lp, r, f in drafts if lp is loaded and r.group == group_id]
+                if not members:
+                    continue
+                counted = [f for f in members if f["outcome"] in COUNTED]
+                applicable = sum(f["weight"] for f in counted)
+                credited = sum(f["weight"] * f["credit"] for f in counted)
+                score = round(100 * credited / applicable, 1) if applicable else None
+                group_stats[(pack.id, group_id)] = (applicable, credited)
+                outcomes: dict[str, int] = {}
+                for f in members:
+                    outcomes[f["outcome"]] = outcomes.get(f["outcome"], 0) + 1
+                groups.append(
+                    GroupScore(
+                        id=group_id,
+                        title=title,
+                        score=score,
+                        band=scheme.band_for(score).code if score is not None else None,
+                        applicable_weight=applicable,
+                        credited_weight=round(credited, 4),
+                        outcomes=dict(sorted(outcomes.items())),
+                    )
+                )
+            scored = [g.score for g in groups if g.score is not None]
+            index = round(sum(scored) / len(scored), 1) if scored else None
+            packs_out.append(
+                PackScore(
+                    id=pack.id,
+                    version=pack.version,
+                    sha256=loaded.sha256,
+                    source=loaded.file,
+                    title=pack.title,
+                    scored_by=pack.scored_by,
+                    bands=pack.bands,
+                    index=index,
+                    band=scheme.band_for(index).code if index is not None else None,
+                    groups=groups,
+                )
+            )
+
+        indices = [p.index for p in packs_out if p.index is not None]
+        overall = round(sum(indices) / len(indices), 1) if indices else None
+        scored_groups = {p.id: sum(1 for g in p.groups if g.score is not None) for p in packs_out}
+
+        rules_out: list[RuleResult] = []
+        for loaded, rule, fields in drafts:
+            applicable, _ = group_stats.get((loaded.pack.id, rule.group), (0.0, 0.0))
+            gain_group = 0.0
+            if fields["outcome"] in COUNTED and applicable:
+                gain_group = 100 * fields["weight"] * (1 - fields["credit"]) / applicable
+            groups_scored = scored_groups.get(loaded.pack.id) or 1
+            gain_overall = gain_group / groups_scored / (len(indices) or 1)
+            rules_out.append(RuleResult(**fields, gain_group=round(gain_group, 2), gain_overall=round(gain_overall, 2)))
+        order = {"high": 0, "medium": 1, "low": 2}
+        recommendations = [
+            Recommendation(
+                rule_id=r.rule_id,
+                pack_id=r.pack_id,
+                group=r.group,
+                priority=r.priority,
+                gain_overall=r.gain_overall,
+                gain_group=r.gain_group,
+            )
+            for r in sorted(rules_out, key=lambda r: (-r.gain_overall, order[r.priority], r.rule_id))
+            if r.gain_overall > 0
+        ]
+        used_schemes = sorted({p.pack.bands for p in self.packs} | {DEFAULT_BANDS})
+        default_scheme = self.schemes[DEFAULT_BANDS]
+        return Assessment(
+            tool="mipat",
+            tool_version=tool_version(),
+            generated_at=clock.iso,
+            assessment_date=day.isoformat(),
+            input_file=input_file,
+            input_sha256=input_sha256,
+            tailoring_sha256=self.tailoring.sha256 if self.tailoring else None,
+            questionnaire=response.questionnaire,
+            status=response.status,
+            complete=response.status == "final",
+            language=response.language,
+            scope=_scope(questionnaire.scope, response),
+            overall_index=overall,
+            overall_band=default_scheme.band_for(overall).code if overall is not None else None,
+            bands=[_band_info(self.schemes[s]) for s in used_schemes],
+            packs=packs_out,
+            rules=rules_out,
+            recommendations=recommendations,
+            metrics=metrics,
+            metric_labels={m.id: m.label for m in metric_catalogue().metrics},
+            tailoring=_tailoring_changes(self.tailoring, [p.pack.id for p in self.packs]),
+            warnings=scoring_warnings,
+            response=response,
+        )
+
+    def _groups(self, scored_by: str) -> list[tuple[str, Text]]:
+        c = self.catalogue
+        if scored_by == "principles":
+            return [(p.id, p.title) for p in c.principles]
+        if scored_by == "actions":
+            return [(a.id, Text(en=f"Action {a.id}", fr=f"Action {a.id}", es=f"Acción {a.id}")) for a in c.actions]
+        if scored_by == "targets":
+            return [
+                (t.id, Text(**{lang: f"{t.id} {t.title.get(lang)}" for lang in ("en", "fr", "es")})) for t in c.targets
+            ]
+        return [(s.id, s.title) for s in c.sdg_1072_subcategories]
+
+
+def _waiver(
+    exception: Exception_ | None, day: dt.date, source: LoadedTailoring | None
+) -> tuple[Waiver | None, list[Problem]]:
+    if exception is None:
+        return None, []
+    active = exception.active_on(day)
+    waiver = Waiver(
+        justification=exception.justification, approver=exception.approver, expires=exception.expires, active=active
+    )
+    if active:
+        return waiver, []
+    expired = Problem(
+        severity="warning",
+        code="exception-expired",
+        message=f"the exception for rule {exception.rule} expired on {exception.expires}; the rule counts again",
+        file=source.file if source else None,
+    )
+    return waiver, [expired]
+
+
+def _rule_fields(
+    rule: Rule,
+    evaluation: RuleEvaluation,
+    response: Response,
+    shown: set[str],
+    metrics: SpanMetrics,
+    aggregates: dict[str, int],
+) -> dict:
+    scoring_conditions = [rule.when] + ([rule.partial_when] if rule.partial_when is not None else [])
+    reads = list(dict.fromkeys(q for c in scoring_conditions for q in questions_read(c)))
+    level = "full" if evaluation.full else "partial" if evaluation.partial else "none"
+    raw = 1.0 if level == "full" else rule.partial_credit if level == "partial" else 0.0
+    evidence_questions = rule.evidence.questions if rule.evidence else []
+    has_evidence = any(_evidence_count(response, q) for q in evidence_questions)
+    capped = bool(rule.evidence) and raw > rule.evidence.cap and not has_evidence  # type: ignore[union-attr]
+    credit = min(raw, rule.evidence.cap) if capped and rule.evidence else raw
+    inventory_read = rule.reads_inventory() and bool(response.inventory)
+    unanswered = bool(reads) and not any(response.answers.get(q) and response.answers[q].answered for q in reads)
+    if evaluation.not_applicable:
+        outcome = "not_applicable"
+    elif unanswered and not inventory_read and any(q in shown for q in reads):
+        outcome = "not_answered"
+    elif credit >= 1:
+        outcome = "met"
+    elif credit > 0:
+        outcome = "partially_met"
+    else:
+        outcome = "not_met"
+    if outcome == "not_applicable":
+        credit = 0.0
+    trace_questions = list(dict.fromkeys(rule.questions() + evidence_questions))
+    values: list[ValueRead] = []
+    for condition in rule.conditions().values():
+        for atom in atoms(condition):
+            if isinstance(atom, MetricTest):
+                values.append(ValueRead(name=f"metric {atom.metric}", value=metrics.values[atom.metric]))
+            elif isinstance(atom, CountTest | DistinctTest):
+                text = describe(atom).rsplit(" ", 2)[0]  # the aggregate without its comparison
+                values.append(ValueRead(name=text, value=aggregates[aggregate_key(atom)]))
+    return {
+        "rule_id": rule.id,
+        "group": rule.group,
+        "refs": rule.refs,
+        "priority": rule.priority,
+        "base_weight": rule.weight,
+        "outcome": outcome,
+        "credit": credit,
+        "raw_credit": raw,
+        "level": level,
+        "condition": describe(rule.when),
+        "held": describe(rule.when)
+        if level == "full"
+        else describe(rule.partial_when)
+        if level == "partial" and rule.partial_when
+        else None,
+        "applies_if": describe(rule.applies_if) if rule.applies_if is not None else None,
+        "evidence_required": evidence_questions,
+        "evidence_capped": capped,
+        "evidence_cap": rule.evidence.cap if rule.evidence else None,
+        "answers": [
+            AnswerRead(question=q, value=response.value(q), shown=q in shown, evidence=_evidence_count(response, q))
+            for q in trace_questions
+        ],
+        "values": list({v.name: v for v in values}.values()),
+        "texts": rule.texts.model_dump(),
+    }
+
+
+def _evidence_count(response: Response, qid: str) -> int:
+    """Evidence attached to an answer, plus the items of an evidence-list answer."""
+    answer = response.answers.get(qid)
+    if answer is None:
+        return 0
+    value = answer.value
+    listed = sum(1 for item in value if isinstance(item, Evidence)) if isinstance(value, list) else 0
+    return len(answer.evidence) + listed
+
+
+def _scope(mapping: dict[str, str], response: Response) -> Scope:
+    def text(key: str) -> str | None:
+        value = response.value(mapping[key]) if key in mapping else None
+        return None if value is None else str(value)
+
+    start, end = text("period_start"), text("period_end")
+    period = f"{start}–{end}" if start and end else start or end
+    return Scope(
+        authority=text("authority"), level=text("level"), country=text("country"), period=period, lead=text("lead")
+    )
+
+
+def _band_info(scheme: BandScheme) -> BandInfo:
+    return BandInfo(
+        id=scheme.id,
+        source=scheme.source,
+        status=scheme.status,
+        note=scheme.note,
+        bands=[{"code": b.code, "min": b.min, "label": b.label.model_dump()} for b in scheme.bands],
+    )
+
+
+def _tailoring_changes(loaded: LoadedTailoring | None, pack_ids: list[str]) -> list[TailoringChange]:
+    if loaded is None:
+        return []
+    t = loaded.tailoring
+    changes: list[TailoringChange] = []
+    if t.packs is not None:
+        changes.append(
+            TailoringChange(kind="select", target=", ".join(pack_ids), detail="packs selected", justification="")
+        )
+    changes += [
+        TailoringChange(kind="disable", target=d.rule, detail="rule disabled", justification=d.justification)
+        for d in t.disable
+    ]
+    changes += [
+        TailoringChange(
+            kind="weight", target=w.rule, detail=f"weight set to {w.weight:g}", justification=w.justification
+        )
+        for w in t.weights
+    ]
+    changes += [
+        TailoringChange(
+            kind="exception",
+            target=e.rule,
+            detail=f"waived until {e.expires}, approved by {e.approver}",
+            justification=e.justification,
+        )
+        for e in t.exceptions
+    ]
+    return changes
+
+
+def build_scorer(custom_packs: list[Path] | tuple[Path, ...] = (), tailoring_file: Path | None = None) -> Scorer:
+    """The bundled packs plus the user's own (validated the same way), with an optional tailoring file."""
+    packs = [*bundled_packs(), *(load_pack(path) for path in custom_packs)]
+    check_unique_rule_ids(packs)
+    tailoring = load_tailoring(tailoring_file, packs) if tailoring_file is not None else None
+    return Scorer(packs, tailoring)

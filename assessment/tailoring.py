@@ -1,0 +1,117 @@
+"""Tailoring files: which packs to use, rules to disable, weights to change and exceptions to grant.
+
+    packs: [gcm-guiding-principles, sdg-17]          # optional; default all
+    disable:
+      - {rule: GCM-NS-03, justification: "..."}
+    weights:
+      - {rule: GCM-WOG-01, weight: 5, justification: "..."}
+    exceptions:
+      - {rule: GCM-CS-02, justification: "...", approver: "...", expires: 2026-12-31}
+
+Every change needs a justification; an exception also an approver and an expiry date. An active
+exception waives the rule (shown as waived, left out of the score); once expired the rule counts again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from questionnaires.model_loading import schema_problems
+from questionnaires.problems import InputError
+from questionnaires.source_files import Document, read_document
+from rules.packs import LoadedPack
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Disable(_Model):
+    rule: str
+    justification: str = Field(min_length=10)
+
+
+class WeightChange(_Model):
+    rule: str
+    weight: float = Field(gt=0, le=10)
+    justification: str = Field(min_length=10)
+
+
+class Exception_(_Model):
+    rule: str
+    justification: str = Field(min_length=10)
+    approver: str = Field(min_length=2)
+    expires: str
+
+    @field_validator("expires")
+    @classmethod
+    def _date(cls, value: str) -> str:
+        dt.date.fromisoformat(value)
+        return value
+
+    def active_on(self, day: dt.date) -> bool:
+        return day <= dt.date.fromisoformat(self.expires)
+
+
+class Tailoring(_Model):
+    packs: list[str] | None = None
+    disable: list[Disable] = []
+    weights: list[WeightChange] = []
+    exceptions: list[Exception_] = []
+
+
+class LoadedTailoring(_Model):
+    tailoring: Tailoring
+    file: str
+    sha256: str
+
+
+def load_tailoring(path: Path, packs: list[LoadedPack]) -> LoadedTailoring:
+    """Validate a tailoring file against the packs available; every problem is located."""
+    document = read_document(path)
+    try:
+        tailoring = Tailoring.model_validate(document.data)
+    except ValidationError as exc:
+        raise InputError(f"{document.file}: invalid tailoring file", schema_problems(document, exc)) from None
+    problems = _check_ids(tailoring, document, packs)
+    if problems:
+        raise InputError(f"{document.file}: {len(problems)} problem(s)", problems)
+    return LoadedTailoring(
+        tailoring=tailoring, file=document.file, sha256=hashlib.sha256(path.read_bytes()).hexdigest()
+    )
+
+
+def _check_ids(tailoring: Tailoring, document: Document, packs: list[LoadedPack]) -> list:
+    problems = []
+    pack_ids = [p.pack.id for p in packs]
+    for index, pid in enumerate(tailoring.packs or []):
+        if pid not in pack_ids:
+            problems.append(
+                document.problem(
+                    "unknown-pack", f"pack {pid!r} is not available", ("packs", index), expected=", ".join(pack_ids)
+                )
+            )
+    selected = [p for p in packs if tailoring.packs is None or p.pack.id in tailoring.packs]
+    rule_ids = {r.id for p in selected for r in p.pack.rules}
+    seen: dict[tuple[str, str], int] = {}
+    for section in ("disable", "weights", "exceptions"):
+        for index, item in enumerate(getattr(tailoring, section)):
+            if item.rule not in rule_ids:
+                problems.append(
+                    document.problem(
+                        "unknown-rule", f"rule {item.rule!r} is not in the selected packs", (section, index, "rule")
+                    )
+                )
+            key = (section, item.rule)
+            if key in seen:
+                problems.append(
+                    document.problem(
+                        "duplicate-rule", f"rule {item.rule} appears twice under {section}", (section, index, "rule")
+                    )
+                )
+            seen[key] = index
+    return problems

@@ -1,0 +1,247 @@
+"""The rule condition language: what a rule pack writes under `when`, `partial_when` and `applies_if`.
+
+    {q: WOG.1, eq: yes}                    an answer compared with a code (eq, ne, in)
+    {q: STA.1, gte: 3}                     a number, a year, or how many codes a multiple choice has (gte gt lte lt)
+    {q: FOR.1, includes: rabat_process}    a multiple-choice answer includes a code
+    {q: WOG.13, answered: true}            a question is (or is not) answered
+    {metric: nonstate_kinds, gte: 4}       a partnership span metric (see rules/metrics.py)
+    {partnerships: {where: {instrument: [labour_agreement], formalised: [yes]}, gte: 2}}
+    {distinct: {of: partner_kind, among: [migrants, diaspora], gte: 2}}
+    {all: [...]}  {any: [...]}  {not: ...}
+
+Truth is three-valued (Kleene): a test on an unanswered question is *unknown*, `not` of unknown
+stays unknown, and a condition holds only when it is true. So an unanswered question never makes
+a rule met, not even through `not`. Metrics and inventory aggregates are numbers and always known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+Code = str | int
+Number = int | float
+
+COMPARISONS = ("eq", "ne", "gte", "gt", "lte", "lt")
+ANSWER_OPERATORS = ("eq", "ne", "in", "gte", "gt", "lte", "lt", "includes", "answered")
+FILTER_FIELDS = ("instrument", "level", "status", "formalised", "funded", "monitored", "safeguards",
+                 "gcm_objectives", "sdg_targets", "migrant_participation", "partner_kind")  # fmt: skip
+DISTINCT_OF = ("partner_kind", "level", "instrument")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _exactly_one(model: BaseModel, names: tuple[str, ...], what: str) -> str:
+    used = [n for n in names if getattr(model, n if n != "in" else "in_") is not None]
+    if len(used) != 1:
+        raise ValueError(f"{what} needs exactly one of {', '.join(names)}; found {', '.join(used) or 'none'}")
+    return used[0]
+
+
+class Comparison(_Model):
+    """A numeric comparison, shared by metric and aggregate tests."""
+
+    eq: Number | None = None
+    ne: Number | None = None
+    gte: Number | None = None
+    gt: Number | None = None
+    lte: Number | None = None
+    lt: Number | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Comparison:
+        _exactly_one(self, COMPARISONS, "a comparison")
+        return self
+
+    @property
+    def operator(self) -> str:
+        return next(op for op in COMPARISONS if getattr(self, op) is not None)
+
+    @property
+    def operand(self) -> Number:
+        return getattr(self, self.operator)
+
+    def holds(self, value: Number) -> bool:
+        return compare(value, self.operator, self.operand)
+
+
+def compare(value: Number, op: str, operand: Number) -> bool:
+    return {
+        "eq": value == operand,
+        "ne": value != operand,
+        "gte": value >= operand,
+        "gt": value > operand,
+        "lte": value <= operand,
+        "lt": value < operand,
+    }[op]
+
+
+class AnswerTest(_Model):
+    q: str
+    eq: Code | None = None
+    ne: Code | None = None
+    in_: list[Code] | None = Field(default=None, alias="in", min_length=1)
+    gte: Number | None = None
+    gt: Number | None = None
+    lte: Number | None = None
+    lt: Number | None = None
+    includes: Code | None = None
+    answered: bool | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> AnswerTest:
+        _exactly_one(self, ANSWER_OPERATORS, f"the test on {self.q}")
+        return self
+
+    @property
+    def operator(self) -> str:
+        return next(op for op in ANSWER_OPERATORS if getattr(self, "in_" if op == "in" else op) is not None)
+
+    @property
+    def operand(self) -> Any:
+        return getattr(self, "in_" if self.operator == "in" else self.operator)
+
+    def codes(self) -> list[str]:
+        op = self.operator
+        if op in ("eq", "ne", "includes"):
+            return [str(self.operand)]
+        if op == "in":
+            return [str(c) for c in self.operand]
+        return []
+
+
+class MetricTest(Comparison):
+    metric: str
+
+
+PartnershipFilter = dict[str, list[Code]]
+
+
+class CountSpec(Comparison):
+    where: PartnershipFilter = {}
+
+
+class DistinctSpec(Comparison):
+    of: Literal["partner_kind", "level", "instrument"]
+    where: PartnershipFilter = {}
+    among: list[Code] | None = None  # count only these codes
+
+
+class CountTest(_Model):
+    """How many inventory partnerships match `where`."""
+
+    partnerships: CountSpec
+
+
+class DistinctTest(_Model):
+    """How many distinct partner kinds, levels or instruments the matching partnerships span."""
+
+    distinct: DistinctSpec
+
+
+class AllOf(_Model):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(_Model):
+    any: list[Condition] = Field(min_length=1)
+
+
+class Not(_Model):
+    not_: Condition = Field(alias="not")
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {
+            AllOf: "all", AnyOf: "any", Not: "not", AnswerTest: "q", MetricTest: "metric",
+            CountTest: "partnerships", DistinctTest: "distinct",
+        }.get(type(value))  # fmt: skip
+    if isinstance(value, dict):
+        for key in ("all", "any", "not", "q", "metric", "partnerships", "distinct"):
+            if key in value:
+                return key
+    return None
+
+
+Condition = Annotated[
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[AnswerTest, Tag("q")]
+    | Annotated[MetricTest, Tag("metric")]
+    | Annotated[CountTest, Tag("partnerships")]
+    | Annotated[DistinctTest, Tag("distinct")],
+    Discriminator(
+        _kind,
+        custom_error_type="condition",
+        custom_error_message="a condition starts with one of q, metric, partnerships, distinct, all, any, not",
+    ),
+]
+
+Atom = AnswerTest | MetricTest | CountTest | DistinctTest
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+
+
+def atoms(condition: Condition) -> Iterator[Atom]:
+    """Every test inside a condition, depth first."""
+    if isinstance(condition, AllOf):
+        for c in condition.all:
+            yield from atoms(c)
+    elif isinstance(condition, AnyOf):
+        for c in condition.any:
+            yield from atoms(c)
+    elif isinstance(condition, Not):
+        yield from atoms(condition.not_)
+    else:
+        yield condition
+
+
+def questions_read(condition: Condition) -> list[str]:
+    return list(dict.fromkeys(a.q for a in atoms(condition) if isinstance(a, AnswerTest)))
+
+
+def describe(condition: Condition) -> str:
+    """Compact one-line text of a condition, for traces and `mipat rules show`."""
+    if isinstance(condition, AllOf):
+        return " and ".join(_paren(c) for c in condition.all)
+    if isinstance(condition, AnyOf):
+        return " or ".join(_paren(c) for c in condition.any)
+    if isinstance(condition, Not):
+        return f"not {_paren(condition.not_)}"
+    if isinstance(condition, AnswerTest):
+        op, operand = condition.operator, condition.operand
+        if op == "in":
+            return f"{condition.q} in [{', '.join(str(c) for c in operand)}]"
+        if op == "answered":
+            return f"{condition.q} {'answered' if operand else 'unanswered'}"
+        return f"{condition.q} {_SYMBOL.get(op, op)} {operand}"
+    if isinstance(condition, MetricTest):
+        return f"metric {condition.metric} {_SYMBOL[condition.operator]} {condition.operand}"
+    if isinstance(condition, CountTest):
+        spec = condition.partnerships
+        return f"partnerships{_where(spec.where)} {_SYMBOL[spec.operator]} {spec.operand}"
+    spec = condition.distinct
+    among = f" among [{', '.join(str(c) for c in spec.among)}]" if spec.among else ""
+    return f"distinct {spec.of}{among}{_where(spec.where)} {_SYMBOL[spec.operator]} {spec.operand}"
+
+
+_SYMBOL = {"eq": "=", "ne": "≠", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "includes": "includes"}
+
+
+def _where(where: PartnershipFilter) -> str:
+    if not where:
+        return ""
+    return " where " + ", ".join(f"{k} in [{', '.join(str(c) for c in v)}]" for k, v in where.items())
+
+
+def _paren(condition: Condition) -> str:
+    text = describe(condition)
+    return f"({text})" if isinstance(condition, AllOf | AnyOf) else text
