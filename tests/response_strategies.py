@@ -61,23 +61,30 @@ def partnerships(draw: st.DrawFn, index: int) -> dict[str, Any]:
 
 
 @st.composite
-def responses(draw: st.DrawFn, answered_share: float = 0.7) -> Response:
-    """A valid draft response: each question answered with probability ~answered_share."""
+def response_data(draw: st.DrawFn, answered_share: float = 0.7) -> dict[str, Any]:
+    """The raw content of a draft response file: each question answered with probability ~answered_share."""
     answers: dict[str, Any] = {}
     threshold = int(answered_share * 100)
     for question in QUESTIONNAIRE.questions():
         if draw(st.integers(0, 99)) < threshold:
             answers[question.id] = draw(answer_entries(question))
     count = draw(st.integers(0, 5))
-    inventory = [draw(partnerships(i + 1)) for i in range(count)]
-    data = {
+    return {
         "questionnaire": {"id": QUESTIONNAIRE.id, "version": QUESTIONNAIRE.version},
         "status": "draft",
         "respondent": {"organisation": "Generated"},
         "answers": answers,
-        "inventory": inventory,
+        "inventory": [draw(partnerships(i + 1)) for i in range(count)],
     }
+
+
+def to_response(data: dict[str, Any]) -> Response:
     report = validate_document(Document("generated.yaml", data, {(): 1}))
     assert report.ok, [p.describe() for p in report.errors]
     assert report.response is not None
     return report.response
+
+
+def responses(answered_share: float = 0.7) -> st.SearchStrategy[Response]:
+    """Valid draft responses (answers hidden by skip logic are dropped, as validation does)."""
+    return response_data(answered_share).map(to_response)

@@ -436,13 +436,52 @@ def test_strings_with_quotes_backslashes_braces_and_non_ascii_match_exactly() ->
                 assert eng.run(facts) == evaluate(rules, facts), (s, facts)
 
 
-def test_a_response_with_thousands_of_facts_matches_the_reference() -> None:
-    rng = random.Random(3)
-    keys = [f"K{i}" for i in range(2000)]
-    rules = [rule(f"r{i}", [p(k, t("n", "gte", 1)) for k in rng.sample(keys, 2)]) for i in range(300)]
-    with RuleEngine("many", rules, keys) as eng:
+def test_a_response_with_thousands_of_facts_over_many_shards_matches_the_reference() -> None:
+    proc = run_python(
+        sub("""
+        rng = random.Random(3)
+        keys = [f"K{i}" for i in range(2000)]
+        rules = [EngineRule(name=f"r{i}", match=[p(k, t("n", "gte", 1)) for k in rng.sample(keys, 2)])
+                 for i in range(300)]
+        eng = RuleEngine("many", rules, keys)
         facts = [Fact(key=k, n=float(rng.randint(0, 2))) for k in keys]
-        assert eng.run(facts) == evaluate(rules, facts)
+        fired = eng.run(facts)
+        print(json.dumps({"same": fired == evaluate(rules, facts), "fired": len(fired), "shards": eng.shard_count}))
+        """),
+        timeout=60,
+    )
+    result = last_json_line(proc)
+    assert isinstance(result, dict) and result["same"] and result["fired"] > 0 and result["shards"] >= 2
+
+
+def test_a_batch_the_engine_silently_stops_parsing_raises_instead_of_crashing() -> None:
+    # Simulate a serialisation regression (bare-exponent floats, as json.dumps writes them). durable then
+    # returns code 0 with a garbage state offset (first fact bad) or drops the rest of the batch (later
+    # fact bad). The adapter must raise, not segfault or return a partial result.
+    proc = run_python(
+        sub("""
+        engine_module._json_number = lambda v: str(v) if isinstance(v, int) else repr(float(v))
+        rules = [EngineRule(name=k, match=[p(k, t("n", "lt", 1))] if k == "B" else [p(k)]) for k in "ABC"]
+        eng = RuleEngine("regress", rules, ["A", "B", "C"])
+        out = []
+        for facts in ([Fact(key="B", n=1e-05), Fact(key="C")], [Fact(key="A"), Fact(key="B", n=1e-05), Fact(key="C")]):
+            try:
+                out.append(sorted(eng.run(facts)))
+            except EngineRunError as exc:
+                out.append(str(exc).split(": ", 2)[-1])
+            out.append(eng.live_sessions())
+        out.append(sorted(eng.run([Fact(key="A"), Fact(key="C")])))
+        print(json.dumps(out))
+        """),
+        timeout=60,
+    )
+    assert last_json_line(proc) == [
+        "the engine processed no fact",
+        0,
+        "end-of-response marker not reached",
+        0,
+        ["A", "C"],
+    ]
 
 
 @pytest.mark.parametrize(
