@@ -44,7 +44,7 @@ from questionnaires.responses import Evidence, Response
 from questionnaires.validation import validate_file
 from rules.compiler import aggregate_key
 from rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describe, questions_read
-from rules.evaluation import PackEvaluator, RuleEvaluation
+from rules.evaluation import RuleEvaluation, RulesEvaluator
 from rules.metrics import SpanMetrics, metric_catalogue, span_metrics
 from rules.packs import BandScheme, LoadedPack, Rule, band_schemes, bundled_packs, check_unique_rule_ids, load_pack
 
@@ -97,13 +97,14 @@ class Scorer:
         chosen = tailoring.tailoring.packs if tailoring else None
         self.packs = [p for p in available if chosen is None or p.pack.id in chosen]
         self.tailoring = tailoring
-        self.evaluators = {p.pack.id: PackEvaluator(p) for p in self.packs}
+        self.evaluator = RulesEvaluator(self.packs)
+        self.questionnaire = self.evaluator.questionnaire
         self.catalogue: Catalogue = bundled_catalogue()
         self.schemes: dict[str, BandScheme] = band_schemes()
+        self._static = {r.id: _StaticRule.of(r) for p in self.packs for r in p.pack.rules}
 
     def close(self) -> None:
-        for evaluator in self.evaluators.values():
-            evaluator.close()
+        self.evaluator.close()
 
     def score_file(self, path: Path, clock: Clock, *, display: str | None = None) -> Assessment:
         name = display or str(path)
@@ -122,8 +123,8 @@ class Scorer:
         warnings: list[Problem] | None = None,
     ) -> Assessment:
         metrics = span_metrics(response)
-        questionnaire = next(iter(self.evaluators.values())).questionnaire if self.evaluators else None
-        assert questionnaire is not None, "at least one pack is selected"
+        questionnaire = self.questionnaire
+        evaluations = self.evaluator.evaluate(response, metrics)
         answered = {qid: a.value for qid, a in response.answers.items() if a.answered}
         shown = questionnaire.visible(answered)
         day = clock.moment.date()
@@ -135,18 +136,28 @@ class Scorer:
 
         drafts: list[tuple[LoadedPack, Rule, dict]] = []
         for loaded in self.packs:
-            result = self.evaluators[loaded.pack.id].evaluate(response, metrics)
             for rule in loaded.pack.rules:
                 if rule.id in disabled:
                     continue
                 waiver, expired = _waiver(exceptions.get(rule.id), day, self.tailoring)
                 scoring_warnings += expired
-                fields = _rule_fields(rule, result.evaluations[rule.id], response, shown, metrics, result.aggregates)
+                fields = _rule_fields(
+                    rule,
+                    self._static[rule.id],
+                    evaluations.rules[rule.id],
+                    response,
+                    shown,
+                    metrics,
+                    evaluations.aggregates,
+                )
                 fields.update(pack_id=loaded.pack.id, waiver=waiver, weight=weights.get(rule.id, rule.weight))
                 if waiver is not None and waiver.active:
                     fields.update(outcome="waived", credit=0.0)
                 drafts.append((loaded, rule, fields))
 
+        by_group: dict[tuple[str, str], list[dict]] = {}
+        for loaded, rule, fields in drafts:
+            by_group.setdefault((loaded.pack.id, rule.group), []).append(fields)
         packs_out: list[PackScore] = []
         group_stats: dict[tuple[str, str], tuple[float, float]] = {}
         for loaded in self.packs:
@@ -154,7 +165,7 @@ class Scorer:
             scheme = self.schemes[pack.bands]
             groups: list[GroupScore] = []
             for group_id, title in self._groups(pack.scored_by):
-                members = [f for lp, r, f in drafts if lp is loaded and r.group == group_id]
+                members = by_group.get((pack.id, group_id), [])
                 if not members:
                     continue
                 counted = [f for f in members if f["outcome"] in COUNTED]
@@ -280,26 +291,66 @@ def _waiver(
     return waiver, [expired]
 
 
+@dataclass(frozen=True)
+class _StaticRule:
+    """What a rule's trace needs that does not depend on the response, computed once per Scorer."""
+
+    reads: tuple[str, ...]
+    trace_questions: tuple[str, ...]
+    condition: str
+    partial: str | None
+    applies_if: str | None
+    metrics: tuple[str, ...]
+    aggregates: tuple[tuple[str, str], ...]
+    reads_inventory: bool
+    texts: dict[str, Text]
+
+    @classmethod
+    def of(cls, rule: Rule) -> _StaticRule:
+        scoring = [rule.when] + ([rule.partial_when] if rule.partial_when is not None else [])
+        evidence = rule.evidence.questions if rule.evidence else []
+        metrics: list[str] = []
+        aggregates: list[tuple[str, str]] = []
+        for condition in rule.conditions().values():
+            for atom in atoms(condition):
+                if isinstance(atom, MetricTest):
+                    metrics.append(atom.metric)
+                elif isinstance(atom, CountTest | DistinctTest):
+                    # the aggregate without its comparison, e.g. "partnerships where level in [local]"
+                    aggregates.append((aggregate_key(atom), describe(atom).rsplit(" ", 2)[0]))
+        return cls(
+            reads=tuple(dict.fromkeys(q for c in scoring for q in questions_read(c))),
+            trace_questions=tuple(dict.fromkeys(rule.questions() + evidence)),
+            condition=describe(rule.when),
+            partial=describe(rule.partial_when) if rule.partial_when is not None else None,
+            applies_if=describe(rule.applies_if) if rule.applies_if is not None else None,
+            metrics=tuple(dict.fromkeys(metrics)),
+            aggregates=tuple(dict.fromkeys(aggregates)),
+            reads_inventory=rule.reads_inventory(),
+            texts={key: getattr(rule.texts, key) for key in ("met", "not_met", "recommendation", "rationale")},
+        )
+
+
 def _rule_fields(
     rule: Rule,
+    static: _StaticRule,
     evaluation: RuleEvaluation,
     response: Response,
     shown: set[str],
     metrics: SpanMetrics,
     aggregates: dict[str, int],
 ) -> dict:
-    scoring_conditions = [rule.when] + ([rule.partial_when] if rule.partial_when is not None else [])
-    reads = list(dict.fromkeys(q for c in scoring_conditions for q in questions_read(c)))
     level = "full" if evaluation.full else "partial" if evaluation.partial else "none"
     raw = 1.0 if level == "full" else rule.partial_credit if level == "partial" else 0.0
     evidence_questions = rule.evidence.questions if rule.evidence else []
     has_evidence = any(_evidence_count(response, q) for q in evidence_questions)
-    capped = bool(rule.evidence) and raw > rule.evidence.cap and not has_evidence  # type: ignore[union-attr]
+    capped = rule.evidence is not None and raw > rule.evidence.cap and not has_evidence
     credit = min(raw, rule.evidence.cap) if capped and rule.evidence else raw
-    inventory_read = rule.reads_inventory() and bool(response.inventory)
-    unanswered = bool(reads) and not any(response.answers.get(q) and response.answers[q].answered for q in reads)
+    inventory_read = static.reads_inventory and bool(response.inventory)
+    reads = static.reads
+    unanswered = bool(reads) and not any(q in response.answers and response.answers[q].answered for q in reads)
     if evaluation.not_applicable:
-        outcome = "not_applicable"
+        outcome, credit = "not_applicable", 0.0
     elif unanswered and not inventory_read and any(q in shown for q in reads):
         outcome = "not_answered"
     elif credit >= 1:
@@ -308,17 +359,8 @@ def _rule_fields(
         outcome = "partially_met"
     else:
         outcome = "not_met"
-    if outcome == "not_applicable":
-        credit = 0.0
-    trace_questions = list(dict.fromkeys(rule.questions() + evidence_questions))
-    values: list[ValueRead] = []
-    for condition in rule.conditions().values():
-        for atom in atoms(condition):
-            if isinstance(atom, MetricTest):
-                values.append(ValueRead(name=f"metric {atom.metric}", value=metrics.values[atom.metric]))
-            elif isinstance(atom, CountTest | DistinctTest):
-                text = describe(atom).rsplit(" ", 2)[0]  # the aggregate without its comparison
-                values.append(ValueRead(name=text, value=aggregates[aggregate_key(atom)]))
+    values = [ValueRead(name=f"metric {m}", value=metrics.values[m]) for m in static.metrics]
+    values += [ValueRead(name=text, value=aggregates[key]) for key, text in static.aggregates]
     return {
         "rule_id": rule.id,
         "group": rule.group,
@@ -329,22 +371,18 @@ def _rule_fields(
         "credit": credit,
         "raw_credit": raw,
         "level": level,
-        "condition": describe(rule.when),
-        "held": describe(rule.when)
-        if level == "full"
-        else describe(rule.partial_when)
-        if level == "partial" and rule.partial_when
-        else None,
-        "applies_if": describe(rule.applies_if) if rule.applies_if is not None else None,
+        "condition": static.condition,
+        "held": static.condition if level == "full" else static.partial if level == "partial" else None,
+        "applies_if": static.applies_if,
         "evidence_required": evidence_questions,
         "evidence_capped": capped,
         "evidence_cap": rule.evidence.cap if rule.evidence else None,
         "answers": [
             AnswerRead(question=q, value=response.value(q), shown=q in shown, evidence=_evidence_count(response, q))
-            for q in trace_questions
+            for q in static.trace_questions
         ],
-        "values": list({v.name: v for v in values}.values()),
-        "texts": rule.texts.model_dump(),
+        "values": values,
+        "texts": static.texts,
     }
 
 

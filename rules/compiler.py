@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import product
 
 from questionnaires.definition import Questionnaire
@@ -70,9 +71,6 @@ def dnf(condition: Condition, negate: bool = False) -> list[Conjunction]:
         if len(result) > MAX_ALTERNATIVES:
             raise ConditionTooLarge(f"condition expands to {len(result)} alternatives; at most {MAX_ALTERNATIVES}")
         return result
-    if isinstance(condition, AnswerTest) and condition.operator == "in":
-        tests = [AnswerTest(q=condition.q, eq=code) for code in condition.operand]
-        return [tuple((t, False) for t in tests)] if negate else [((t, True),) for t in tests]
     return [((condition, not negate),)]
 
 
@@ -91,6 +89,14 @@ def _literal_patterns(atom: Atom, positive: bool) -> tuple[list[FactPattern], li
         if op == "includes":
             code = FactPattern(key=f"{q}={operand}")
             return ([code], []) if positive else ([FactPattern(key=q)], [code])
+        if op == "in":  # positive: one `$or` test; negated: "answered and none of them"
+            codes = tuple(str(c) for c in operand)
+            tests = (
+                [FieldTest(field="v", op="in", value=codes)]
+                if positive
+                else [FieldTest(field="v", op="ne", value=c) for c in codes]
+            )
+            return [FactPattern(key=q, tests=tests)], []
         field = "v" if op in ("eq", "ne") else "n"
         value = str(operand) if field == "v" else operand
         return [FactPattern(key=q, tests=[FieldTest(field=field, op=op if positive else _FLIP[op], value=value)])], []
@@ -141,40 +147,60 @@ def aggregate_value(atom: CountTest | DistinctTest, response: Response) -> int:
     return distinct_values(response.inventory, spec.of, spec.where, spec.among)
 
 
+@lru_cache(maxsize=1 << 16)
+def _fact(key: str, v: str | None = None, n: float | None = None, e: int = 0) -> Fact:
+    # Responses repeat the same few (key, value) pairs; each distinct fact is validated once.
+    return Fact(key=key, v=v, n=n, e=e)
+
+
 def response_facts(
-    questionnaire: Questionnaire, response: Response, metrics: SpanMetrics, aggregates: dict[str, int]
+    questionnaire: Questionnaire,
+    response: Response,
+    metrics: SpanMetrics,
+    aggregates: dict[str, int],
+    keys: frozenset[str] | None = None,
 ) -> list[Fact]:
-    return list(_facts(questionnaire, response, metrics, aggregates))
+    """The response's facts; with `keys`, only those some rule reads (the others would be dropped)."""
+    facts = _facts(questionnaire, response, metrics, aggregates, keys)
+    return [f for f in facts if keys is None or f.key in keys]
 
 
 def _facts(
-    questionnaire: Questionnaire, response: Response, metrics: SpanMetrics, aggregates: dict[str, int]
+    questionnaire: Questionnaire,
+    response: Response,
+    metrics: SpanMetrics,
+    aggregates: dict[str, int],
+    keys: frozenset[str] | None,
 ) -> Iterator[Fact]:
     for qid, answer in response.answers.items():
         question = questionnaire.question(qid)
-        if question is None or not answer.answered:
+        if (
+            question is None
+            or not answer.answered
+            or (keys is not None and qid not in keys and question.type != "multiple_choice")
+        ):
             continue
         value, evidence = answer.value, len(answer.evidence)
         if question.type in ("yes_no", "single_choice"):
-            yield Fact(key=qid, v=str(value), e=evidence)
+            yield _fact(qid, v=str(value), e=evidence)
         elif question.type in ("integer", "year"):
-            yield Fact(key=qid, n=value, e=evidence)  # type: ignore[arg-type]
+            yield _fact(qid, n=value, e=evidence)  # type: ignore[arg-type]
         elif question.type == "multiple_choice":
             assert isinstance(value, list)
             exclusive = {o.code for o in questionnaire.options(question) if o.exclusive}
-            yield Fact(key=qid, n=sum(1 for c in value if c not in exclusive), e=evidence)
-            for code in value:
-                yield Fact(key=f"{qid}={code}")
+            yield _fact(qid, n=sum(1 for c in value if c not in exclusive), e=evidence)
+            yield from (_fact(f"{qid}={code}") for code in value if keys is None or f"{qid}={code}" in keys)
         elif question.type == "evidence":
             assert isinstance(value, list)
             items = sum(1 for item in value if isinstance(item, Evidence))
-            yield Fact(key=qid, n=items, e=evidence + items)
+            yield _fact(qid, n=items, e=evidence + items)
         else:
-            yield Fact(key=qid, e=evidence)
+            yield _fact(qid, e=evidence)
     for name, number in metrics.values.items():
-        yield Fact(key=f"metric:{name}", n=number)
+        if keys is None or f"metric:{name}" in keys:
+            yield _fact(f"metric:{name}", n=number)
     for key, number in aggregates.items():
-        yield Fact(key=key, n=number)
+        yield _fact(key, n=number)
 
 
 def canonical(condition: Condition) -> str:

@@ -18,7 +18,11 @@ Design (pitfall numbers refer to /work/shared/engine/durable-rules.md, section 2
 * Every fact carries an explicit id equal to its key. Ids and the engine's own ids are checked for
   FNV-1a-32 collisions at compile time (2.7).
 * The structural limits that hang or fail at run time are checked before the engine sees the rules (2.8).
-  Beyond the root-node limit the rules are sharded over several rulesets.
+  The alpha network below each key is modelled in Python, including the fan-out of `in` tests (`$or`).
+  Beyond the root-node limit, and beyond what the shared `_eor` node can carry, the rules are sharded
+  over several rulesets.
+* Rules are compiled with "dist":0. The default makes a `$not` pattern ignore facts already bound by the
+  rule's match patterns (found by the differential test; the notes do not list it).
 * Numbers are written with a decimal point before any exponent. For a value such as 1e-05 or 1e+16,
   Python's json writes a bare exponent. The engine's parser stops at such a number: it silently drops
   the rest of the batch and returns an uninitialised state offset, and using that offset segfaults.
@@ -28,6 +32,7 @@ Design (pitfall numbers refer to /work/shared/engine/durable-rules.md, section 2
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import threading
@@ -57,6 +62,11 @@ MAX_PATTERNS_PER_KEY = 59  # patterns on one key bound the alpha stack (64 slots
 MAX_ROOT_TESTS = 399  # distinct first-level tests per ruleset (hangs at 512; 2.8); beyond -> shard
 MAX_GATED_RULES_PER_SHARD = 200  # betas on the shared _eor alpha node: error 108 at 257, no terminator at 256
 MAX_RULES_PER_SHARD = 4000  # MAX_ACTIONS is 4096 per ruleset (rete.c)
+MAX_NODE_CHILDREN = MAX_ROOT_TESTS  # distinct tests below any one alpha node: the same hang at 512 (2.8)
+MAX_ALPHA_STACK = 60  # worst-case alpha nodes pending while one fact is matched; the C stack holds 64
+MAX_FORWARD_LINKS = 100  # `in` alternatives sharing a node: its next-list holds 128, without a terminator
+MAX_NODE_BETAS = 200  # patterns ending on one alpha node: its beta list holds 256, without a terminator
+MAX_PATTERN_EXPRESSIONS = 31  # $and/$or markers per pattern: error 113 at 32 (MAX_SEQUENCE_EXPRESSIONS)
 MAX_KEY_CHARS = 1000  # escaped JSON length of a key (it is also the fact id, copied to a stack buffer)
 MAX_STRING_CHARS = 60_000  # escaped length; string compares truncate lengths to 16 bits (events.c)
 MAX_EXACT_INT = 2**53  # C compares int with double by converting to double: exact only up to 2**53
@@ -122,8 +132,8 @@ class FieldTest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     field: Literal["v", "n", "e"]  # v = string value/code, n = number, e = evidence count
-    op: Literal["eq", "ne", "gt", "gte", "lt", "lte"]
-    value: str | int | float
+    op: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in"]  # in: v is one of several strings
+    value: str | int | float | tuple[str, ...]
 
     @field_validator("value", mode="before")
     @classmethod
@@ -134,13 +144,18 @@ class FieldTest(BaseModel):
 
     @model_validator(mode="after")
     def _value_fits_field(self) -> FieldTest:
-        if self.field == "v":
+        if self.op == "in":
+            if self.field != "v" or not isinstance(self.value, tuple) or not self.value:
+                raise ValueError("'in' tests field 'v' against a non-empty tuple of strings")
+            for item in self.value:
+                _check_string(item)
+        elif self.field == "v":
             if not isinstance(self.value, str) or self.op not in ("eq", "ne"):
-                raise ValueError("field 'v' is tested only with eq/ne against a string")
+                raise ValueError("field 'v' is tested only with eq/ne against a string, or with in")
             _check_string(self.value)
         else:
-            if isinstance(self.value, str):
-                raise ValueError(f"field {self.field!r} is tested against a number, not a string")
+            if not isinstance(self.value, int | float):
+                raise ValueError(f"field {self.field!r} is tested against a number")
             _check_number(self.value)
         return self
 
@@ -229,7 +244,17 @@ def _json_number(value: int | float) -> str:
     return text
 
 
+def _in_alternatives(test: FieldTest) -> list[str]:
+    """The eq tests an `in` test stands for (sorted, deduplicated); [] for any other test."""
+    if not isinstance(test.value, tuple):
+        return []
+    return [f'{{"{test.field}":{json.dumps(option)}}}' for option in sorted(set(test.value))]
+
+
 def _test_json(test: FieldTest) -> str:
+    alternatives = _in_alternatives(test)  # one pattern with $or instead of one rule per alternative
+    if alternatives:
+        return alternatives[0] if len(alternatives) == 1 else '{"$or":[' + ",".join(alternatives) + "]}"
     value = json.dumps(test.value) if isinstance(test.value, str) else _json_number(test.value)
     if test.op == "eq":
         return f'{{"{test.field}":{value}}}'
@@ -240,8 +265,84 @@ def _pattern_json(pattern: FactPattern) -> str:
     # The key test comes first, so the only first-level tests are one per key (2.8). The other tests are
     # deduplicated and sorted: the same test then shares its alpha node, whatever order the caller used.
     key_test = f'{{"k":{json.dumps(pattern.key)}}}'
-    tests = sorted({_test_json(test) for test in pattern.tests})
+    tests = [text for text, _ in _canonical_tests(pattern)]
     return key_test if not tests else '{"$and":[' + ",".join([key_test, *tests]) + "]}"
+
+
+def _canonical_tests(pattern: FactPattern) -> list[tuple[str, FieldTest]]:
+    return sorted({_test_json(test): test for test in pattern.tests}.items(), key=lambda item: item[0])
+
+
+class _AlphaNode:
+    """Python model of one node of durable's alpha network below a key test (rete.c findAlpha/linkAlpha).
+
+    Equal tests under the same parent share a node. An `in` test becomes one eq node per alternative, and
+    each of them links, through its next-list, to a fresh "forward" node that carries the rest of the chain.
+    """
+
+    __slots__ = ("betas", "children", "forwards", "v_eq")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _AlphaNode] = {}  # hash-set children, by test text
+        self.v_eq: set[str] = set()  # children testing v == string: at most one of them matches a fact
+        self.forwards: list[_AlphaNode] = []  # next-list: pushed for every fact that reaches this node
+        self.betas = 0  # patterns that end here
+
+    def child(self, text: str, test: FieldTest | None) -> _AlphaNode:
+        if test is None or (test.field == "v" and test.op in ("eq", "in")):
+            self.v_eq.add(text)
+        return self.children.setdefault(text, _AlphaNode())
+
+
+def _add_pattern(key_node: _AlphaNode, pattern: FactPattern) -> None:
+    node = key_node
+    for text, test in _canonical_tests(pattern):
+        alternatives = _in_alternatives(test)
+        if len(alternatives) > 1:
+            forward = _AlphaNode()
+            for alternative in alternatives:
+                node.child(alternative, None).forwards.append(forward)
+            node = forward
+        else:
+            node = node.child(text, test)
+    node.betas += 1
+
+
+def _tree_problem(key_node: _AlphaNode) -> str | None:
+    """The first alpha-network limit the tree below one key test breaks, or None (2.8)."""
+    # Post-order over the DAG (forward nodes have several parents), without recursion.
+    bound: dict[int, int] = {}
+    stack: list[tuple[_AlphaNode, bool]] = [(key_node, False)]
+    while stack:
+        node, expanded = stack.pop()
+        successors = [*node.children.values(), *node.forwards]
+        if not expanded:
+            if id(node) not in bound:
+                bound[id(node)] = -1  # visited
+                stack.append((node, True))
+                stack.extend((successor, False) for successor in successors)
+            continue
+        if len(node.children) > MAX_NODE_CHILDREN:
+            return f"{len(node.children)} distinct tests below one node (limit {MAX_NODE_CHILDREN}; hangs at 512)"
+        if len(node.forwards) > MAX_FORWARD_LINKS:
+            return f"one value shared by {len(node.forwards)} 'in' tests (limit {MAX_FORWARD_LINKS})"
+        if node.betas > MAX_NODE_BETAS:
+            return f"{node.betas} identical patterns (limit {MAX_NODE_BETAS})"
+        # Pushed when this node is popped: every child that can match the fact (all but one v == ...
+        # child must fail) and every forward node. Each of them is then worked off before the next one.
+        pushed = len(node.children) - len(node.v_eq) + min(1, len(node.v_eq)) + len(node.forwards)
+        deepest = max((bound[id(successor)] for successor in successors), default=0)
+        bound[id(node)] = 0 if not pushed else max(pushed, pushed - 1 + deepest)
+    depth = 1 + bound[id(key_node)]  # the sink's `$ex k` node is pushed beside the key node
+    if depth > MAX_ALPHA_STACK:
+        return f"up to {depth} alpha nodes pending for one fact (limit {MAX_ALPHA_STACK}; error 303 at 65)"
+    return None
+
+
+def _pattern_expressions(pattern: FactPattern) -> int:
+    # `$and` and each multi-value `$or` append an opening and an END marker to the pattern's beta node.
+    tests = _canonical_tests(pattern)
+    return (2 if tests else 0) + 2 * sum(len(_in_alternatives(test)) > 1 for _, test in tests)
 
 
 def _is_gated(rule: EngineRule) -> bool:
@@ -260,19 +361,25 @@ def _rule_json(rule_id: str, rule: EngineRule) -> str:
 
 
 def _fact_json(fact: Fact, key_json: str) -> str:
+    # The types are part of the cache key, so that 1, 1.0 and True never share an entry.
+    return _fact_text(key_json, fact.v, type(fact.n), fact.n, type(fact.e), fact.e)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fact_text(key_json: str, v: Any, n_type: type, n: Any, e_type: type, e: Any) -> str:
     # Re-checked here: a Fact built with model_construct() skips validation.
     parts = [f'{{"sid":"{SID}","id":{key_json},"k":{key_json}']
-    if fact.v is not None:
-        if not isinstance(fact.v, str):
-            raise ValueError(f"fact {fact.key!r}: v must be a string")
-        parts.append(f',"v":{json.dumps(_check_string(fact.v))}')
-    if fact.n is not None:
-        if not isinstance(fact.n, int | float):
-            raise ValueError(f"fact {fact.key!r}: n must be a number")
-        parts.append(f',"n":{_json_number(float(_check_number(fact.n)))}')
-    if not isinstance(fact.e, int) or isinstance(fact.e, bool):
-        raise ValueError(f"fact {fact.key!r}: e must be an integer")
-    parts.append(f',"e":{_check_number(fact.e)}}}')
+    if v is not None:
+        if not isinstance(v, str):
+            raise ValueError(f"fact {key_json}: v must be a string")
+        parts.append(f',"v":{json.dumps(_check_string(v))}')
+    if n is not None:
+        if not isinstance(n, int | float) or isinstance(n, bool):
+            raise ValueError(f"fact {key_json}: n must be a number")
+        parts.append(f',"n":{_json_number(float(_check_number(n)))}')
+    if not isinstance(e, int) or isinstance(e, bool):
+        raise ValueError(f"fact {key_json}: e must be an integer")
+    parts.append(f',"e":{_check_number(e)}}}')
     return "".join(parts)
 
 
@@ -341,6 +448,7 @@ class RuleEngine:
 
     def _check_rule_limits(self, rules: list[EngineRule]) -> None:
         per_key: Counter[str] = Counter()
+        trees: dict[str, _AlphaNode] = {}
         for rule in rules:
             frame = len(rule.match) + _is_gated(rule)
             if frame > MAX_FRAME_PATTERNS:
@@ -362,6 +470,18 @@ class RuleEngine:
                         f"{per_key[pattern.key]} patterns; the limit is {MAX_PATTERNS_PER_KEY} per key "
                         "(durable-rules overflows its alpha stack, error 303, or hangs beyond 511 tests)"
                     )
+                expressions = _pattern_expressions(pattern)
+                if expressions > MAX_PATTERN_EXPRESSIONS:
+                    raise EngineLimitError(
+                        f"{self.name}: rule {rule.name!r}: the pattern on key {pattern.key!r} needs "
+                        f"{expressions} expression slots; the limit is {MAX_PATTERN_EXPRESSIONS} "
+                        "(at most 14 multi-value 'in' tests per pattern; durable-rules error 113)"
+                    )
+                _add_pattern(trees.setdefault(pattern.key, _AlphaNode()), pattern)
+            for key in sorted({p.key for p in (*rule.match, *rule.absent)}):
+                problem = _tree_problem(trees[key])
+                if problem:
+                    raise EngineLimitError(f"{self.name}: rule {rule.name!r}: tests on key {key!r}: {problem}")
 
     def _check_ids(self, rules: list[EngineRule], keys: set[str]) -> None:
         readers: dict[str, str] = {}
@@ -423,6 +543,11 @@ class RuleEngine:
     @property
     def shard_count(self) -> int:
         return len(self._shards)
+
+    @property
+    def read_keys(self) -> frozenset[str]:
+        """The fact keys some rule reads; facts with other keys are dropped by `run`."""
+        return frozenset(self._key_json)
 
     def run(self, facts: Sequence[Fact]) -> frozenset[str]:
         """One response: returns the names of the rules that fired. Fact keys must be unique."""

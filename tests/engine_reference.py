@@ -18,6 +18,7 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "gte": operator.ge,
     "lt": operator.lt,
     "lte": operator.le,
+    "in": lambda value, options: value in options,
 }
 
 

@@ -90,6 +90,9 @@ import rules.engine as engine_module
 from tests.engine_reference import evaluate
 def t(f, o, v): return FieldTest(field=f, op=o, value=v)
 def p(k, *ts): return FactPattern(key=k, tests=list(ts))
+def lift_alpha_limits():
+    for limit in ("MAX_PATTERNS_PER_KEY", "MAX_NODE_CHILDREN", "MAX_ALPHA_STACK"):
+        setattr(engine_module, limit, 10**6)
 """
 
 
@@ -221,66 +224,89 @@ def test_without_the_collision_check_durable_really_drops_a_fact_and_the_run_fai
 
 @pytest.mark.parametrize("key", ["_eor", "sid-mipat"])
 def test_keys_equal_to_the_engines_own_fact_ids_are_rejected(key: str) -> None:
-    with pytest.raises(EngineLimitError, match="reserved"):
-        RuleEngine("reserved", [rule("r", [p(key)])], [])
+    with pytest.raises(EngineLimitError, match="reserved for the engine"):
+        RuleEngine("own-ids", [rule("r", [p(key)])], [])
 
 
 # --- 2.8 structural limits --------------------------------------------------------------------------------
 
 
 def test_four_hundred_or_more_distinct_first_level_tests_are_sharded_and_results_stay_correct() -> None:
-    # 450 keys -> 450 distinct first-level tests, beyond the 400 a single ruleset may hold (hang at 512).
-    # The negation rules also exceed what the shared _eor node can carry (about 250 rules).
+    # 600 keys -> 600 distinct first-level tests: one ruleset would hang at 512 (the subprocess timeout
+    # turns that into a failure). Separately, 300 negation rules on 30 keys exceed what the shared _eor
+    # node can carry (error 108 at 256 rules), so they are sharded as well.
     proc = run_python(
         sub("""
         rng = random.Random(7)
-        keys = [f"K{i}" for i in range(450)]
-        rules = [EngineRule(name=f"yes-{k}", match=[p(k, t("v", "eq", "yes"))]) for k in keys]
-        rules += [EngineRule(name=f"{k}-unless-{keys[i - 1]}", match=[p(k, t("e", "gte", 1))],
-                             absent=[p(keys[i - 1], t("v", "eq", "yes"))]) for i, k in enumerate(keys[:300])]
-        eng = RuleEngine("big", rules, keys)
-        mismatches = 0
-        for _ in range(30):
-            facts = [Fact(key=k, v=rng.choice(["yes", "no"]), e=rng.randint(0, 2))
-                     for k in rng.sample(keys, 200)]
-            mismatches += eng.run(facts) != evaluate(rules, facts)
-        print(json.dumps({"shards": eng.shard_count, "mismatches": mismatches, "live": eng.live_sessions()}))
+        keys = [f"K{i}" for i in range(600)]
+        wide = [EngineRule(name=f"yes-{k}", match=[p(k, t("v", "eq", "yes"))]) for k in keys]
+        few = keys[:30]
+        gated = [EngineRule(name=f"g{i}", match=[p(few[i % 30], t("e", "gte", i % 3))],
+                            absent=[p(few[(i * 7) % 30], t("v", "eq", "yes"))]) for i in range(300)]
+        out = {}
+        for label, rules in (("wide", wide), ("gated", gated)):
+            eng = RuleEngine(label, rules, keys)
+            mismatches = 0
+            for _ in range(30):
+                facts = [Fact(key=k, v=rng.choice(["yes", "no"]), e=rng.randint(0, 2))
+                         for k in rng.sample(keys, 300)]
+                mismatches += eng.run(facts) != evaluate(rules, facts)
+            out[label] = [eng.shard_count, mismatches, eng.live_sessions()]
+        print(json.dumps(out))
         """),
         timeout=60,
     )
     result = last_json_line(proc)
-    assert isinstance(result, dict) and result["shards"] >= 2
-    assert result["mismatches"] == 0 and result["live"] == 0
+    assert isinstance(result, dict)
+    for label in ("wide", "gated"):
+        shards, mismatches, live = result[label]
+        assert shards >= 2 and mismatches == 0 and live == 0, label
 
 
 def test_a_limit_that_cannot_be_sharded_raises_engine_limit_error_instead_of_hanging() -> None:
-    # 600 distinct tests under ONE key node cannot be split over rulesets: durable would hang in
+    # Too many distinct tests under ONE key node cannot be split over rulesets: durable would hang in
     # create_ruleset (>= 513) or in assert (512), or overflow its alpha stack (error 303, >= 65 matches).
+    # Three shapes: 600 rules on one key; one `in` with 600 values; 40 `in`s of 15 values on one key.
     proc = run_python(
         sub("""
-        rules = [EngineRule(name=f"n>={i}", match=[p("A", t("n", "gte", i))]) for i in range(600)]
-        try:
-            RuleEngine("one-key", rules, ["A"])
-        except EngineLimitError as exc:
-            print(json.dumps(str(exc)))
+        shapes = {
+            "rules": [EngineRule(name=f"n>={i}", match=[p("A", t("n", "gte", i))]) for i in range(600)],
+            "values": [EngineRule(name="in600", match=[p("A", t("v", "in", tuple(map(str, range(600)))))])],
+            "spread": [EngineRule(name=f"in{i}", match=[p("A", t("v", "in", tuple(f"{i}-{j}" for j in range(15))))])
+                       for i in range(40)],
+        }
+        out = {}
+        for label, rules in shapes.items():
+            try:
+                RuleEngine(label, rules, ["A"])
+            except EngineLimitError as exc:
+                out[label] = str(exc)
+        print(json.dumps(out))
         """),
         timeout=30,
     )
-    message = last_json_line(proc)
-    assert isinstance(message, str) and "'n>=59'" in message and "59" in message and "'A'" in message
+    messages = last_json_line(proc)
+    assert isinstance(messages, dict)
+    assert "rule 'n>=59'" in messages["rules"] and "limit is 59" in messages["rules"]
+    assert "rule 'in600'" in messages["values"] and "600 distinct tests below one node" in messages["values"]
+    assert "rule 'in26'" in messages["spread"] and "405 distinct tests below one node" in messages["spread"]
 
 
-def test_control_without_the_limit_check_those_rules_really_hang_durable() -> None:
-    # Shows that the check above is load-bearing: the same rules with the limit lifted never return.
+@pytest.mark.parametrize("shape", ["rules", "values"])
+def test_control_without_the_limit_checks_those_rules_really_hang_durable(shape: str) -> None:
+    # Shows that the checks above are load-bearing: with the limits lifted, the engine never returns.
     with pytest.raises(subprocess.TimeoutExpired):
         run_python(
-            sub("""
-            engine_module.MAX_PATTERNS_PER_KEY = 10**6
-            rules = [EngineRule(name=f"n>={i}", match=[p("A", t("n", "gte", i))]) for i in range(600)]
+            sub(f"""
+            lift_alpha_limits()
+            if "{shape}" == "rules":
+                rules = [EngineRule(name=f"n>={{i}}", match=[p("A", t("n", "gte", i))]) for i in range(600)]
+            else:
+                rules = [EngineRule(name="in600", match=[p("A", t("v", "in", tuple(map(str, range(600)))))])]
             RuleEngine("one-key", rules, ["A"])
             print("returned")
             """),
-            timeout=4,
+            timeout=3,
         )
 
 
@@ -300,6 +326,21 @@ def test_seventeen_patterns_in_one_rule_are_rejected() -> None:
         assert eng.run([Fact(key=k) for k in keys[:15]] + [Fact(key="Z")]) == set()
 
 
+def test_the_alpha_stack_bound_rejects_at_compile_time_what_would_overflow_at_run_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With the per-key count lifted, 70 rules whose tests all match one fact would fail with error 303 in
+    # a run. The modelled alpha network catches it when the rules are compiled.
+    monkeypatch.setattr(engine_module, "MAX_PATTERNS_PER_KEY", 1000)
+    rules = [rule(f"n>={i}", [p("A", t("n", "gte", i))]) for i in range(70)]
+    with pytest.raises(EngineLimitError, match=r"rule 'n>=59'.*61 alpha nodes pending.*limit 60"):
+        RuleEngine("stack", rules, ["A"])
+    # Mutually exclusive tests (v == one code each) can never be pending together, so 70 of them are fine.
+    exclusive = [rule(f"v={i}", [p("A", t("v", "eq", str(i)))]) for i in range(70)]
+    with RuleEngine("stack", exclusive, ["A"]) as eng:
+        assert eng.run([Fact(key="A", v="7")]) == {"v=7"}
+
+
 def test_sixty_patterns_on_one_key_are_rejected_and_fifty_nine_that_all_match_one_fact_work() -> None:
     rules = [rule(f"n>={i}", [p("A", t("n", "gte", i))]) for i in range(60)]
     with pytest.raises(EngineLimitError, match=r"rule 'n>=59'.*key 'A'.*60 patterns.*limit is 59"):
@@ -307,6 +348,30 @@ def test_sixty_patterns_on_one_key_are_rejected_and_fifty_nine_that_all_match_on
     with RuleEngine("per-key", rules[:59], ["A"]) as eng:  # all 59 alpha nodes match: the stack's worst case
         assert eng.run([Fact(key="A", n=1000.0)]) == {r.name for r in rules[:59]}
         assert eng.run([Fact(key="A", n=3.0)]) == {"n>=0", "n>=1", "n>=2", "n>=3"}
+
+
+def test_in_matches_any_listed_value_in_match_and_absent_patterns_and_its_limits_are_checked() -> None:
+    rules = [
+        rule("in", [p("A", t("v", "in", ("a", "b")))]),
+        rule("in+e", [p("A", t("v", "in", ("b", "a", "a")), t("e", "gte", 1))]),
+        rule("B-unless-A-in", [p("B")], [p("A", t("v", "in", ("a", "c")))]),
+        rule("two-ins", [p("A", t("v", "in", ("a", "b")), t("v", "in", ("b", "c")))]),
+        rule("in-join", [p("A", t("v", "in", ("a", "b"))), p("B", t("v", "in", ("x",)))]),
+    ]
+    with RuleEngine("in", rules, ["A", "B"]) as eng:
+        for va, vb, e in itertools.product([None, "a", "b", "c", "d"], [None, "x", "z"], [0, 1]):
+            for facts in ([Fact(key="A", v=va, e=e), Fact(key="B", v=vb)], [Fact(key="A", v=va, e=e)]):
+                assert eng.run(facts) == evaluate(rules, facts), facts
+    # 59 patterns whose `in` tests share the value "z" link 59 forward nodes to one alpha node: still safe.
+    shared = [rule(f"r{i}", [p("A", t("v", "in", (f"a{i}", "z")))]) for i in range(59)]
+    with RuleEngine("in", shared, ["A"]) as eng:
+        assert len(eng.run([Fact(key="A", v="z")])) == 59
+    # Each multi-value `in` takes two of the 31 expression slots of a pattern (error 113 at 32).
+    ins = [t("v", "in", (f"a{i}", "z")) for i in range(15)]
+    with pytest.raises(EngineLimitError, match=r"rule 'ins'.*32 expression slots"):
+        RuleEngine("in", [rule("ins", [p("A", *ins)])], ["A"])
+    with RuleEngine("in", [rule("ins", [p("A", *ins[:14])])], ["A"]) as eng:
+        assert eng.run([Fact(key="A", v="z")]) == {"ins"}
 
 
 # --- 2.6 one live session: more runs than the 1,024-sid cap ----------------------------------------------
@@ -355,6 +420,7 @@ def test_an_engine_error_inside_a_run_is_raised_to_the_caller_and_the_session_is
     # Lift the per-key limit so that a run makes durable fail from inside: 70 alpha nodes match one fact,
     # and its alpha stack holds 64 (error 303). Nothing is swallowed, and the engine stays usable.
     monkeypatch.setattr(engine_module, "MAX_PATTERNS_PER_KEY", 1000)
+    monkeypatch.setattr(engine_module, "MAX_ALPHA_STACK", 1000)
     rules = [rule(f"n>={i}", [p("A", t("n", "gte", i))]) for i in range(70)] + [rule("B", [p("B")])]
     with RuleEngine("errors", rules, ["A", "B"]) as eng:
         with pytest.raises(EngineRunError, match="error code: 303"):
@@ -494,6 +560,10 @@ def test_a_batch_the_engine_silently_stops_parsing_raises_instead_of_crashing() 
         lambda: FieldTest(field="n", op="lt", value=math.nan),
         lambda: FieldTest(field="n", op="lt", value=2**60),
         lambda: FieldTest(field="x", op="eq", value=1),
+        lambda: FieldTest(field="n", op="eq", value=("a",)),
+        lambda: FieldTest(field="n", op="in", value=("a",)),
+        lambda: FieldTest(field="v", op="in", value=()),
+        lambda: FieldTest(field="v", op="eq", value=("a", "b")),
         lambda: Fact(key="A", n=math.inf),
         lambda: Fact(key="A", e=True),
         lambda: Fact(key=""),
@@ -522,6 +592,7 @@ NUMBERS = st.one_of(
 )
 FIELD_TESTS = st.one_of(
     st.builds(FieldTest, field=st.just("v"), op=st.sampled_from(["eq", "ne"]), value=CODES),
+    st.builds(FieldTest, field=st.just("v"), op=st.just("in"), value=st.lists(CODES, min_size=1).map(tuple)),
     st.builds(
         FieldTest,
         field=st.sampled_from(["n", "e"]),

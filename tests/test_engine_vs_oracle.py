@@ -7,7 +7,7 @@ from functools import cache
 from hypothesis import HealthCheck, given, settings
 
 from questionnaires.responses import Response
-from rules.evaluation import PackEvaluator
+from rules.evaluation import RulesEvaluator
 from rules.metrics import span_metrics
 from rules.packs import bundled_packs
 from tests.response_strategies import QUESTIONNAIRE, responses
@@ -15,16 +15,16 @@ from tests.rules_oracle import oracle_evaluations
 
 
 @cache
-def _evaluators() -> tuple[PackEvaluator, ...]:
-    return tuple(PackEvaluator(p) for p in bundled_packs())
+def _evaluator() -> RulesEvaluator:
+    return RulesEvaluator(bundled_packs())
 
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(responses())
 def test_engine_and_oracle_agree_on_every_rule(response: Response) -> None:
     metrics = span_metrics(response)
-    for evaluator in _evaluators():
-        engine = evaluator.evaluate(response, metrics).evaluations
-        oracle = oracle_evaluations(evaluator.loaded.pack, response, QUESTIONNAIRE, metrics)
+    engine = _evaluator().evaluate(response, metrics).rules
+    for loaded in bundled_packs():
+        oracle = oracle_evaluations(loaded.pack, response, QUESTIONNAIRE, metrics)
         mismatches = {rid: (engine[rid], oracle[rid]) for rid in oracle if engine[rid] != oracle[rid]}
         assert not mismatches, mismatches
