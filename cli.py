@@ -16,15 +16,17 @@ from typing import Any
 import click
 
 from assessment.results import Assessment, assessment_json_schema
+from assessment.results_files import read_result
 from assessment.scoring import Clock, build_scorer
 from questionnaires.definition import default_questionnaire
 from questionnaires.i18n import LANGUAGES
-from questionnaires.output_files import write_atomic
+from questionnaires.output_files import OutputExistsError, write_atomic
 from questionnaires.problems import MipatError
 from questionnaires.template import render_template
 from questionnaires.text_view import render_questionnaire
 from questionnaires.validation import ValidationReport, validate_file
 from reports.csv_table import render_csv
+from reports.pdf_report import render_pdf
 from reports.text_summary import render_explanation, render_summary
 from rules.conditions import describe
 from rules.packs import LoadedPack, bundled_packs, load_pack
@@ -313,6 +315,63 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
     for key in ("met", "not_met", "recommendation", "rationale"):
         lines.append(f"{key}: {getattr(rule.texts, key).get(lang)}")  # type: ignore[arg-type]
     click.echo("\n".join(lines))
+
+
+def _assessment_of(path: Path, packs: tuple[Path, ...], tailoring: Path | None, clock: Clock) -> Assessment:
+    """A saved result as it is (no rescoring), or a response scored now."""
+    saved = read_result(path)
+    if saved is not None:
+        return saved
+    scorer = build_scorer(packs, tailoring)
+    try:
+        return scorer.score_file(path, clock)
+    finally:
+        scorer.close()
+
+
+@main.command()
+@click.argument("input_file", metavar="INPUT", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="PDF file to write."
+)
+@output_lang_option
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    help="The same authority's previous response or saved result, to show what changed.",
+)
+@pack_option
+@tailoring_option
+@fixed_date_option
+@click.option("--all-findings", is_flag=True, help="Write findings for every pack, not only per GCM principle.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def report(
+    input_file: Path,
+    output: Path,
+    lang: str | None,
+    previous: Path | None,
+    packs: tuple[Path, ...],
+    tailoring: Path | None,
+    fixed_date: str | None,
+    all_findings: bool,
+    force: bool,
+) -> None:
+    """Write the auditor's PDF report for a response file or a saved result (JSON from `mipat score`).
+
+    With --fixed-date (or SOURCE_DATE_EPOCH) the same inputs give a byte-identical PDF.
+
+    Example: mipat report examples/city-es.yaml -o informe.pdf --previous informe-2023.json
+    """
+    if output.exists() and not force:
+        raise OutputExistsError(f"{output}: file exists; mipat never overwrites a file unless --force is given")
+    clock = Clock.fixed_or_now(fixed_date)
+    assessment = _assessment_of(input_file, packs, tailoring, clock)
+    earlier = _assessment_of(previous, packs, tailoring, clock) if previous is not None else None
+    language = lang or assessment.language
+    pdf = render_pdf(assessment, language, previous=earlier, all_findings=all_findings)  # type: ignore[arg-type]
+    write_atomic(output, pdf, force=force)
+    index = "–" if assessment.overall_index is None else f"{assessment.overall_index:g}"
+    click.echo(f"wrote {output} ({language}, overall index {index})")
 
 
 @main.command()

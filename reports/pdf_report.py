@@ -65,9 +65,15 @@ FRAME_WIDTH = 595.2756 - 2 * PAGE_MARGIN  # A4 width less the margins
 MIN_ROW_PART = 36  # points: a table row taller than the page splits, but leaves no sliver of it behind
 
 
-def render_pdf(assessment: Assessment, lang: Language, *, previous: Assessment | None = None) -> bytes:
-    """The report as PDF bytes; the same assessment (and previous) always gives the same bytes."""
-    report = _Report(assessment, lang, previous)
+def render_pdf(
+    assessment: Assessment, lang: Language, *, previous: Assessment | None = None, all_findings: bool = False
+) -> bytes:
+    """The report as PDF bytes; the same assessment (and previous) always gives the same bytes.
+
+    Findings are written per GCM guiding principle; with `all_findings`, for every pack's groups too
+    (objective-23 actions, SDG targets), which roughly doubles that section.
+    """
+    report = _Report(assessment, lang, previous, all_findings=all_findings)
     return build_pdf(report.story(), report.chrome(), report.metadata())
 
 
@@ -77,8 +83,11 @@ def esc(text: object) -> str:
 
 
 class _Report:
-    def __init__(self, assessment: Assessment, lang: Language, previous: Assessment | None) -> None:
+    def __init__(
+        self, assessment: Assessment, lang: Language, previous: Assessment | None, *, all_findings: bool = False
+    ) -> None:
         self.a = assessment
+        self.all_findings = all_findings
         self.lang = lang
         self.previous = previous
         self.st: Styles = styles()
@@ -654,7 +663,8 @@ class _Report:
     def findings(self) -> list[Flowable]:
         out: list[Flowable] = [PageBreak(), self.heading(self.w("pdf_sec_findings"), 0)]
         out.append(self.text(self.w("pdf_findings_intro")))
-        for n, pack in enumerate(self.a.packs):
+        packs = [p for p in self.a.packs if self.all_findings or p.scored_by == PRINCIPLES_PACK_KIND]
+        for n, pack in enumerate(packs):
             if n:
                 out.append(CondPageBreak(180))
             out.append(self.heading(pack.title.get(self.lang), 1))
