@@ -123,24 +123,58 @@ class Scorer:
         warnings: list[Problem] | None = None,
     ) -> Assessment:
         metrics = span_metrics(response)
-        questionnaire = self.questionnaire
+        day = clock.moment.date()
+        drafts, expired = self._rule_outcomes(response, metrics, day)
+        packs_out, group_weights = self._pack_scores(drafts)
+        indices = [p.index for p in packs_out if p.index is not None]
+        overall = _mean(indices)
+        rules_out = _with_gains(drafts, packs_out, group_weights, len(indices))
+        default_scheme = self.schemes[DEFAULT_BANDS]
+        return Assessment(
+            tool="mipat",
+            tool_version=tool_version(),
+            generated_at=clock.iso,
+            assessment_date=day.isoformat(),
+            input_file=input_file,
+            input_sha256=input_sha256,
+            tailoring_sha256=self.tailoring.sha256 if self.tailoring else None,
+            questionnaire=response.questionnaire,
+            status=response.status,
+            complete=response.status == "final",
+            language=response.language,
+            scope=_scope(self.questionnaire.scope, response),
+            overall_index=overall,
+            overall_band=default_scheme.band_for(overall).code if overall is not None else None,
+            bands=[_band_info(self.schemes[s]) for s in sorted({p.pack.bands for p in self.packs} | {DEFAULT_BANDS})],
+            packs=packs_out,
+            rules=rules_out,
+            recommendations=_recommendations(rules_out),
+            metrics=metrics,
+            metric_labels={m.id: m.label for m in metric_catalogue().metrics},
+            tailoring=_tailoring_changes(self.tailoring, [p.pack.id for p in self.packs]),
+            warnings=[*(warnings or []), *expired],
+            response=response,
+        )
+
+    def _rule_outcomes(
+        self, response: Response, metrics: SpanMetrics, day: dt.date
+    ) -> tuple[list[tuple[LoadedPack, Rule, dict]], list[Problem]]:
+        """Each rule's result fields (outcome, credit, trace), tailoring applied, plus expired-exception warnings."""
         evaluations = self.evaluator.evaluate(response, metrics)
         answered = {qid: a.value for qid, a in response.answers.items() if a.answered}
-        shown = questionnaire.visible(answered)
-        day = clock.moment.date()
+        shown = self.questionnaire.visible(answered)
         tailoring = self.tailoring.tailoring if self.tailoring else None
         disabled = {d.rule for d in tailoring.disable} if tailoring else set()
         weights = {w.rule: w.weight for w in tailoring.weights} if tailoring else {}
         exceptions = {e.rule: e for e in tailoring.exceptions} if tailoring else {}
-        scoring_warnings = list(warnings or [])
-
+        expired: list[Problem] = []
         drafts: list[tuple[LoadedPack, Rule, dict]] = []
         for loaded in self.packs:
             for rule in loaded.pack.rules:
                 if rule.id in disabled:
                     continue
-                waiver, expired = _waiver(exceptions.get(rule.id), day, self.tailoring)
-                scoring_warnings += expired
+                waiver, warnings = _waiver(exceptions.get(rule.id), day, self.tailoring)
+                expired += warnings
                 fields = _rule_fields(
                     rule,
                     self._static[rule.id],
@@ -154,12 +188,17 @@ class Scorer:
                 if waiver is not None and waiver.active:
                     fields.update(outcome="waived", credit=0.0)
                 drafts.append((loaded, rule, fields))
+        return drafts, expired
 
+    def _pack_scores(
+        self, drafts: list[tuple[LoadedPack, Rule, dict]]
+    ) -> tuple[list[PackScore], dict[tuple[str, str], float]]:
+        """Scores per group and pack, and each group's applicable weight (for the gains)."""
         by_group: dict[tuple[str, str], list[dict]] = {}
         for loaded, rule, fields in drafts:
             by_group.setdefault((loaded.pack.id, rule.group), []).append(fields)
         packs_out: list[PackScore] = []
-        group_stats: dict[tuple[str, str], tuple[float, float]] = {}
+        group_weights: dict[tuple[str, str], float] = {}
         for loaded in self.packs:
             pack = loaded.pack
             scheme = self.schemes[pack.bands]
@@ -172,7 +211,7 @@ class Scorer:
                 applicable = sum(f["weight"] for f in counted)
                 credited = sum(f["weight"] * f["credit"] for f in counted)
                 score = round(100 * credited / applicable, 1) if applicable else None
-                group_stats[(pack.id, group_id)] = (applicable, credited)
+                group_weights[(pack.id, group_id)] = applicable
                 outcomes: dict[str, int] = {}
                 for f in members:
                     outcomes[f["outcome"]] = outcomes.get(f["outcome"], 0) + 1
@@ -187,8 +226,7 @@ class Scorer:
                         outcomes=dict(sorted(outcomes.items())),
                     )
                 )
-            scored = [g.score for g in groups if g.score is not None]
-            index = round(sum(scored) / len(scored), 1) if scored else None
+            index = _mean([g.score for g in groups if g.score is not None])
             packs_out.append(
                 PackScore(
                     id=pack.id,
@@ -203,60 +241,7 @@ class Scorer:
                     groups=groups,
                 )
             )
-
-        indices = [p.index for p in packs_out if p.index is not None]
-        overall = round(sum(indices) / len(indices), 1) if indices else None
-        scored_groups = {p.id: sum(1 for g in p.groups if g.score is not None) for p in packs_out}
-
-        rules_out: list[RuleResult] = []
-        for loaded, rule, fields in drafts:
-            applicable, _ = group_stats.get((loaded.pack.id, rule.group), (0.0, 0.0))
-            gain_group = 0.0
-            if fields["outcome"] in COUNTED and applicable:
-                gain_group = 100 * fields["weight"] * (1 - fields["credit"]) / applicable
-            groups_scored = scored_groups.get(loaded.pack.id) or 1
-            gain_overall = gain_group / groups_scored / (len(indices) or 1)
-            rules_out.append(RuleResult(**fields, gain_group=round(gain_group, 2), gain_overall=round(gain_overall, 2)))
-        order = {"high": 0, "medium": 1, "low": 2}
-        recommendations = [
-            Recommendation(
-                rule_id=r.rule_id,
-                pack_id=r.pack_id,
-                group=r.group,
-                priority=r.priority,
-                gain_overall=r.gain_overall,
-                gain_group=r.gain_group,
-            )
-            for r in sorted(rules_out, key=lambda r: (-r.gain_overall, order[r.priority], r.rule_id))
-            if r.gain_overall > 0
-        ]
-        used_schemes = sorted({p.pack.bands for p in self.packs} | {DEFAULT_BANDS})
-        default_scheme = self.schemes[DEFAULT_BANDS]
-        return Assessment(
-            tool="mipat",
-            tool_version=tool_version(),
-            generated_at=clock.iso,
-            assessment_date=day.isoformat(),
-            input_file=input_file,
-            input_sha256=input_sha256,
-            tailoring_sha256=self.tailoring.sha256 if self.tailoring else None,
-            questionnaire=response.questionnaire,
-            status=response.status,
-            complete=response.status == "final",
-            language=response.language,
-            scope=_scope(questionnaire.scope, response),
-            overall_index=overall,
-            overall_band=default_scheme.band_for(overall).code if overall is not None else None,
-            bands=[_band_info(self.schemes[s]) for s in used_schemes],
-            packs=packs_out,
-            rules=rules_out,
-            recommendations=recommendations,
-            metrics=metrics,
-            metric_labels={m.id: m.label for m in metric_catalogue().metrics},
-            tailoring=_tailoring_changes(self.tailoring, [p.pack.id for p in self.packs]),
-            warnings=scoring_warnings,
-            response=response,
-        )
+        return packs_out, group_weights
 
     def _groups(self, scored_by: str) -> list[tuple[str, Text]]:
         c = self.catalogue
@@ -269,6 +254,48 @@ class Scorer:
                 (t.id, Text(**{lang: f"{t.id} {t.title.get(lang)}" for lang in ("en", "fr", "es")})) for t in c.targets
             ]
         return [(s.id, s.title) for s in c.sdg_1072_subcategories]
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 1) if values else None
+
+
+def _with_gains(
+    drafts: list[tuple[LoadedPack, Rule, dict]],
+    packs: list[PackScore],
+    group_weights: dict[tuple[str, str], float],
+    scored_packs: int,
+) -> list[RuleResult]:
+    """Rule results with the points their group, and the overall index, would gain if they were met."""
+    scored_groups = {p.id: sum(1 for g in p.groups if g.score is not None) for p in packs}
+    results: list[RuleResult] = []
+    for loaded, rule, fields in drafts:
+        applicable = group_weights.get((loaded.pack.id, rule.group), 0.0)
+        gain_group = 0.0
+        if fields["outcome"] in COUNTED and applicable:
+            gain_group = 100 * fields["weight"] * (1 - fields["credit"]) / applicable
+        gain_overall = gain_group / (scored_groups.get(loaded.pack.id) or 1) / (scored_packs or 1)
+        results.append(RuleResult(**fields, gain_group=round(gain_group, 2), gain_overall=round(gain_overall, 2)))
+    return results
+
+
+_PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+
+def _recommendations(rules: list[RuleResult]) -> list[Recommendation]:
+    ordered = sorted(rules, key=lambda r: (-r.gain_overall, _PRIORITY_ORDER[r.priority], r.rule_id))
+    return [
+        Recommendation(
+            rule_id=r.rule_id,
+            pack_id=r.pack_id,
+            group=r.group,
+            priority=r.priority,
+            gain_overall=r.gain_overall,
+            gain_group=r.gain_group,
+        )
+        for r in ordered
+        if r.gain_overall > 0
+    ]
 
 
 def _waiver(
