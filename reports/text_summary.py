@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from assessment.results import Assessment, RuleResult
+from assessment.scoring import DEFAULT_BANDS
 from questionnaires.i18n import Language
 from reports.strings import word
 
@@ -33,11 +34,10 @@ def render_summary(assessment: Assessment, lang: Language, *, top: int = 5) -> s
     ]
     if not assessment.complete:
         lines.append(word("draft_incomplete", lang))
-    default_scheme = assessment.bands[0].id if assessment.bands else ""
     lines += [
         "",
         f"{word('overall_index', lang):<60} {_score(assessment.overall_index, lang)}  "
-        f"{_band_label(assessment, default_scheme, assessment.overall_band, lang)}",
+        f"{_band_label(assessment, DEFAULT_BANDS, assessment.overall_band, lang)}",
     ]
     for pack in assessment.packs:
         lines += [
