@@ -18,6 +18,7 @@ from questionnaires.responses import AnswerValue, QuestionnaireRef, Response
 from rules.metrics import SpanMetrics
 
 SCHEMA_VERSION = "1.0"
+DEFAULT_BANDS = "sdg-10-7-2"  # the band scheme of the overall index (rules/data/bands.yaml)
 Outcome = Literal["met", "partially_met", "not_met", "not_applicable", "not_answered", "waived"]
 OUTCOMES: tuple[Outcome, ...] = ("met", "partially_met", "not_met", "not_applicable", "not_answered", "waived")
 COUNTED: frozenset[str] = frozenset({"met", "partially_met", "not_met", "not_answered"})  # in the denominator

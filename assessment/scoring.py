@@ -24,6 +24,7 @@ from pathlib import Path
 
 from assessment.results import (
     COUNTED,
+    DEFAULT_BANDS,
     AnswerRead,
     Assessment,
     BandInfo,
@@ -47,8 +48,6 @@ from rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describ
 from rules.evaluation import RuleEvaluation, RulesEvaluator
 from rules.metrics import SpanMetrics, metric_catalogue, span_metrics
 from rules.packs import BandScheme, LoadedPack, Rule, band_schemes, bundled_packs, check_unique_rule_ids, load_pack
-
-DEFAULT_BANDS = "sdg-10-7-2"
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from assessment.results import Assessment, GroupScore, PackScore, RuleResult
-from assessment.scoring import DEFAULT_BANDS
+from assessment.results import DEFAULT_BANDS, Assessment, GroupScore, PackScore, RuleResult
 from questionnaires.catalogue import bundled_catalogue
 from questionnaires.definition import Questionnaire, find_questionnaire
 from questionnaires.i18n import Language

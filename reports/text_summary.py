@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from assessment.results import Assessment, RuleResult
-from assessment.scoring import DEFAULT_BANDS
+from assessment.results import DEFAULT_BANDS, Assessment, RuleResult
 from questionnaires.i18n import Language
 from reports.strings import word
 
