@@ -132,7 +132,7 @@ class Questionnaire(_Model):
         return [q for s in self.sections for q in s.questions]
 
     def question(self, qid: str) -> Question | None:
-        return self._index().get(qid)
+        return self._by_id.get(qid)
 
     def field(self, fid: str) -> Question | None:
         return next((f for f in self.inventory.fields if f.id == fid), None)
@@ -165,14 +165,11 @@ class Questionnaire(_Model):
         return next((s for s in self.sections if any(q.id == qid for q in s.questions)), None)
 
     def closest_ids(self, qid: str) -> list[str]:
-        return difflib.get_close_matches(qid, list(self._index()), n=3, cutoff=0.6)
+        return difflib.get_close_matches(qid, list(self._by_id), n=3, cutoff=0.6)
 
     @cached_property
     def _by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions()}
-
-    def _index(self) -> dict[str, Question]:
-        return self._by_id
 
 
 def _validate(

@@ -28,7 +28,6 @@ COMPARISONS = ("eq", "ne", "gte", "gt", "lte", "lt")
 ANSWER_OPERATORS = ("eq", "ne", "in", "gte", "gt", "lte", "lt", "includes", "answered")
 FILTER_FIELDS = ("instrument", "level", "status", "formalised", "funded", "monitored", "safeguards",
                  "gcm_objectives", "sdg_targets", "migrant_participation", "partner_kind")  # fmt: skip
-DISTINCT_OF = ("partner_kind", "level", "instrument")
 
 
 class _Model(BaseModel):
