@@ -215,12 +215,11 @@ class _Checker:
             elif answer is not None and (answer.comment or answer.evidence):
                 parsed[qid] = answer  # comments and evidence on an unanswered question are kept
 
-        visible_values: dict[str, AnswerValue] = {}
+        shown = questionnaire.visible({qid: a.value for qid, a in parsed.items() if a.answered})
         result: dict[str, Answer] = {}
         for question in questionnaire.questions():
-            shown = question.show_if is None or question.show_if.holds(visible_values)
             answer = parsed.get(question.id)
-            if not shown:
+            if question.id not in shown:
                 if answer is not None and answer.answered:
                     self.warn(
                         "hidden-answered",
@@ -231,8 +230,6 @@ class _Checker:
                 continue
             if answer is not None:
                 result[question.id] = answer
-                if answer.answered:
-                    visible_values[question.id] = answer.value
             if final and question.required and (answer is None or not answer.answered):
                 self.error(
                     "required-missing",
