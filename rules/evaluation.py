@@ -91,13 +91,6 @@ class RulesEvaluator:
         self._aggregates: dict[str, CountTest | DistinctTest] = {}
         for loaded in packs:
             rules, aggregates = _compile(loaded)
-            try:
-                RuleEngine(loaded.pack.id, rules, fact_keys(questionnaire, _conditions(loaded))).close()
-            except EngineLimitError as exc:  # name the pack whose rules the engine cannot run
-                raise DefinitionError(
-                    f"{loaded.file}: the rules engine cannot run this pack safely",
-                    [Problem(code="engine-limit", message=str(exc), file=loaded.file)],
-                ) from None
             compiled += rules
             self._aggregates.update(aggregates)
         self.rule_count = len(compiled)
@@ -105,10 +98,7 @@ class RulesEvaluator:
         try:
             self.engine = RuleEngine("mipat", compiled, keys)
         except EngineLimitError as exc:
-            raise DefinitionError(
-                "the rules engine cannot run the selected packs together safely",
-                [Problem(code="engine-limit", message=str(exc), file=", ".join(p.file for p in packs))],
-            ) from None
+            raise _limit_error(packs, questionnaire, exc) from None
 
     def evaluate(self, response: Response, metrics: SpanMetrics | None = None) -> Evaluations:
         metrics = metrics or span_metrics(response)
@@ -130,6 +120,22 @@ class RulesEvaluator:
 
     def close(self) -> None:
         self.engine.close()
+
+
+def _limit_error(packs: Sequence[LoadedPack], questionnaire: Questionnaire, exc: EngineLimitError) -> DefinitionError:
+    """Name the pack the engine cannot run; only built when the combined engine was refused."""
+    for loaded in packs:
+        try:
+            RuleEngine(loaded.pack.id, _compile(loaded)[0], fact_keys(questionnaire, _conditions(loaded))).close()
+        except EngineLimitError as own:
+            return DefinitionError(
+                f"{loaded.file}: the rules engine cannot run this pack safely",
+                [Problem(code="engine-limit", message=str(own), file=loaded.file)],
+            )
+    return DefinitionError(
+        "the rules engine cannot run the selected packs together safely",
+        [Problem(code="engine-limit", message=str(exc), file=", ".join(p.file for p in packs))],
+    )
 
 
 def _conditions(loaded: LoadedPack) -> list:
