@@ -29,7 +29,7 @@ from reports.csv_table import render_csv
 from reports.pdf_report import render_pdf
 from reports.text_summary import render_explanation, render_summary
 from rules.conditions import describe
-from rules.packs import LoadedPack, bundled_packs, load_pack
+from rules.packs import available_packs
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
 
@@ -251,10 +251,6 @@ def rules() -> None:
     """List and show the scoring rules."""
 
 
-def _all_packs(extra: tuple[Path, ...]) -> list[LoadedPack]:
-    return [*bundled_packs(), *(load_pack(p) for p in extra)]
-
-
 @rules.command("list")
 @pack_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per rule.")
@@ -272,7 +268,7 @@ def rules_list(packs: tuple[Path, ...], as_json: bool) -> None:
             "priority": r.priority,
             "finding": r.texts.met.en,
         }
-        for lp in _all_packs(packs)
+        for lp in available_packs(packs)
         for r in lp.pack.rules
     ]
     if as_json:
@@ -294,7 +290,7 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
 
     Example: mipat rules show GCM-WOG-01 --lang fr
     """
-    found = [(lp, r) for lp in _all_packs(packs) for r in lp.pack.rules if r.id == rule_id]
+    found = [(lp, r) for lp in available_packs(packs) for r in lp.pack.rules if r.id == rule_id]
     if not found:
         raise click.BadParameter(f"no rule {rule_id!r}; `mipat rules list` shows the ids", param_hint="RULE_ID")
     loaded, rule = found[0]

@@ -47,7 +47,15 @@ from rules.compiler import aggregate_key
 from rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describe, questions_read
 from rules.evaluation import RuleEvaluation, RulesEvaluator
 from rules.metrics import SpanMetrics, metric_catalogue, span_metrics
-from rules.packs import BandScheme, LoadedPack, Rule, band_schemes, bundled_packs, check_unique_rule_ids, load_pack
+from rules.packs import (
+    BandScheme,
+    LoadedPack,
+    Rule,
+    available_packs,
+    band_schemes,
+    bundled_packs,
+    check_unique_rule_ids,
+)
 
 
 @dataclass(frozen=True)
@@ -477,7 +485,6 @@ def _tailoring_changes(loaded: LoadedTailoring | None, pack_ids: list[str]) -> l
 
 def build_scorer(custom_packs: list[Path] | tuple[Path, ...] = (), tailoring_file: Path | None = None) -> Scorer:
     """The bundled packs plus the user's own (validated the same way), with an optional tailoring file."""
-    packs = [*bundled_packs(), *(load_pack(path) for path in custom_packs)]
-    check_unique_rule_ids(packs)
+    packs = available_packs(custom_packs)
     tailoring = load_tailoring(tailoring_file, packs) if tailoring_file is not None else None
     return Scorer(packs, tailoring)

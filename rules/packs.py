@@ -311,6 +311,13 @@ def bundled_packs() -> tuple[LoadedPack, ...]:
     return loaded
 
 
+def available_packs(custom: list[Path] | tuple[Path, ...] = ()) -> list[LoadedPack]:
+    """The bundled packs plus the user's own, validated the same way; rule ids unique across all."""
+    packs = [*bundled_packs(), *(load_pack(path) for path in custom)]
+    check_unique_rule_ids(packs)
+    return packs
+
+
 def check_unique_rule_ids(packs: tuple[LoadedPack, ...] | list[LoadedPack]) -> None:
     seen: dict[str, str] = {}
     problems = []
