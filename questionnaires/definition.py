@@ -19,7 +19,7 @@ from questionnaires.catalogue import Catalogue, References, bundled_catalogue
 from questionnaires.conditions import Condition, answer_tests
 from questionnaires.i18n import Text
 from questionnaires.model_loading import schema_problems
-from questionnaires.problems import DefinitionError, Problem
+from questionnaires.problems import DefinitionError, InputError, Problem
 from questionnaires.source_files import Document, read_document
 
 BUNDLED_DIR = Path(__file__).parent / "data"
@@ -267,10 +267,8 @@ def _read_part(folder: Path, name: str, manifest_doc: Document, problems: list[P
         return None
     try:
         return read_document(folder / name, display=_display(folder / name))
-    except DefinitionError as exc:
+    except InputError as exc:  # missing, unreadable or malformed part: report it with the others
         problems += exc.problems
-    except Exception as exc:  # InputError from the reader
-        problems += getattr(exc, "problems", [])
     return None
 
 
