@@ -7,29 +7,22 @@ exists without --force); 3 the overall index is below `--fail-under`.
 
 from __future__ import annotations
 
+# Each command imports the library it uses when it runs, so `mipat --help` costs Python's start-up
+# and click, and `validate` never loads durable-rules or ReportLab.
 import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from assessment.results import Assessment, assessment_json_schema
-from assessment.results_files import read_result
-from assessment.scoring import Clock, build_scorer
-from questionnaires.definition import default_questionnaire
-from questionnaires.i18n import LANGUAGES
-from questionnaires.output_files import OutputExistsError, write_atomic
-from questionnaires.problems import MipatError
-from questionnaires.template import render_template
-from questionnaires.text_view import render_questionnaire
-from questionnaires.validation import ValidationReport, validate_file
-from reports.csv_table import render_csv
-from reports.pdf_report import render_pdf
-from reports.text_summary import render_explanation, render_summary
-from rules.conditions import describe
-from rules.packs import available_packs
+from mipat.questionnaires.languages import LANGUAGES
+
+if TYPE_CHECKING:
+    from mipat.assessment.results import Assessment
+    from mipat.assessment.scoring import Clock
+    from mipat.questionnaires.validation import ValidationReport
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
 
@@ -42,6 +35,8 @@ class MipatGroup(click.Group):
     """Catches the mipat error family once and prints it as located, one-line problems."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from mipat.questionnaires.problems import MipatError
+
         try:
             return super().invoke(ctx)
         except MipatError as exc:
@@ -75,6 +70,9 @@ def questionnaire_show(lang: str) -> None:
 
     Example: mipat questionnaire show --lang fr | less
     """
+    from mipat.questionnaires.definition import default_questionnaire
+    from mipat.questionnaires.text_view import render_questionnaire
+
     click.echo(render_questionnaire(default_questionnaire(), lang), nl=False)  # type: ignore[arg-type]
 
 
@@ -87,6 +85,10 @@ def questionnaire_template(lang: str, output: Path, force: bool) -> None:
 
     Example: mipat questionnaire template --lang es -o respuesta.yaml
     """
+    from mipat.questionnaires.definition import default_questionnaire
+    from mipat.questionnaires.output_files import write_atomic
+    from mipat.questionnaires.template import render_template
+
     write_atomic(output, render_template(default_questionnaire(), lang), force=force)  # type: ignore[arg-type]
     click.echo(f"wrote {output}")
 
@@ -101,6 +103,8 @@ def validate(files: tuple[Path, ...], as_json: bool) -> None:
 
     Example: mipat validate examples/*.yaml
     """
+    from mipat.questionnaires.validation import validate_file
+
     reports = [validate_file(path) for path in files]
     if as_json:
         click.echo(json.dumps([_report_json(r) for r in reports], indent=2, ensure_ascii=False))
@@ -157,6 +161,9 @@ output_lang_option = click.option(
 
 
 def _render(assessment: Assessment, fmt: str, lang: str | None) -> str:
+    from mipat.reports.csv_table import render_csv
+    from mipat.reports.text_summary import render_summary
+
     if fmt == "json":
         return assessment.to_json()
     if fmt == "csv":
@@ -193,6 +200,9 @@ def score(
 
     Example: mipat score examples/national-origin-fr.yaml --format json --fixed-date 2026-01-31
     """
+    from mipat.assessment.scoring import Clock, build_scorer
+    from mipat.questionnaires.output_files import write_atomic
+
     scorer = build_scorer(packs, tailoring)
     try:
         assessment = scorer.score_file(file, Clock.fixed_or_now(fixed_date))
@@ -229,6 +239,9 @@ def explain(
 
     Example: mipat explain examples/city-es.yaml GCM-WOS-01 --lang en
     """
+    from mipat.assessment.scoring import Clock, build_scorer
+    from mipat.reports.text_summary import render_explanation
+
     scorer = build_scorer(packs, tailoring)
     try:
         assessment = scorer.score_file(file, Clock.fixed_or_now(fixed_date))
@@ -259,6 +272,8 @@ def rules_list(packs: tuple[Path, ...], as_json: bool) -> None:
 
     Example: mipat rules list | grep WOS
     """
+    from mipat.rules.packs import available_packs
+
     rows = [
         {
             "id": r.id,
@@ -290,6 +305,9 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
 
     Example: mipat rules show GCM-WOG-01 --lang fr
     """
+    from mipat.rules.conditions import describe
+    from mipat.rules.packs import available_packs
+
     found = [(lp, r) for lp in available_packs(packs) for r in lp.pack.rules if r.id == rule_id]
     if not found:
         raise click.BadParameter(f"no rule {rule_id!r}; `mipat rules list` shows the ids", param_hint="RULE_ID")
@@ -315,6 +333,9 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
 
 def _assessment_of(path: Path, packs: tuple[Path, ...], tailoring: Path | None, clock: Clock) -> Assessment:
     """A saved result as it is (no rescoring), or a response scored now."""
+    from mipat.assessment.results_files import read_result
+    from mipat.assessment.scoring import build_scorer
+
     saved = read_result(path)
     if saved is not None:
         return saved
@@ -358,6 +379,10 @@ def report(
 
     Example: mipat report examples/city-es.yaml -o informe.pdf --previous informe-2023.json
     """
+    from mipat.assessment.scoring import Clock
+    from mipat.questionnaires.output_files import OutputExistsError, write_atomic
+    from mipat.reports.pdf_report import render_pdf
+
     if output.exists() and not force:
         raise OutputExistsError(f"{output}: file exists; mipat never overwrites a file unless --force is given")
     clock = Clock.fixed_or_now(fixed_date)
@@ -373,6 +398,8 @@ def report(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the assessment results (`mipat score --format json`)."""
+    from mipat.assessment.results import assessment_json_schema
+
     click.echo(assessment_json_schema(), nl=False)
 
 

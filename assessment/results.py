@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from questionnaires.catalogue import References
-from questionnaires.i18n import Text
-from questionnaires.problems import Problem
-from questionnaires.responses import AnswerValue, QuestionnaireRef, Response
-from rules.metrics import SpanMetrics
+from mipat.questionnaires.catalogue import References
+from mipat.questionnaires.i18n import Text
+from mipat.questionnaires.problems import Problem
+from mipat.questionnaires.responses import AnswerValue, QuestionnaireRef, Response
+from mipat.rules.metrics import SpanMetrics
 
 SCHEMA_VERSION = "1.0"
 DEFAULT_BANDS = "sdg-10-7-2"  # the band scheme of the overall index (rules/data/bands.yaml)
@@ -25,7 +25,7 @@ COUNTED: frozenset[str] = frozenset({"met", "partially_met", "not_met", "not_ans
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class AnswerRead(_Model):

@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assessment.results import Assessment
-from questionnaires.model_loading import schema_problems
-from questionnaires.problems import InputError
-from questionnaires.source_files import Document, read_document
+from mipat.assessment.results import Assessment
+from mipat.questionnaires.model_loading import schema_problems
+from mipat.questionnaires.problems import InputError
+from mipat.questionnaires.source_files import Document, read_document
 
 MAX_RESULT_BYTES = 20 * 1024 * 1024  # a result carries the whole response and every rule's trace
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from assessment.results import (
+from mipat.assessment.results import (
     COUNTED,
     DEFAULT_BANDS,
     AnswerRead,
@@ -37,17 +37,17 @@ from assessment.results import (
     ValueRead,
     Waiver,
 )
-from assessment.tailoring import Exception_, LoadedTailoring, load_tailoring
-from questionnaires.catalogue import Catalogue, bundled_catalogue
-from questionnaires.i18n import Text
-from questionnaires.problems import InputError, Problem
-from questionnaires.responses import Evidence, Response
-from questionnaires.validation import validate_file
-from rules.compiler import aggregate_key
-from rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describe, questions_read
-from rules.evaluation import RuleEvaluation, RulesEvaluator
-from rules.metrics import SpanMetrics, metric_catalogue, span_metrics
-from rules.packs import (
+from mipat.assessment.tailoring import Exception_, LoadedTailoring, load_tailoring
+from mipat.questionnaires.catalogue import Catalogue, bundled_catalogue
+from mipat.questionnaires.i18n import Text
+from mipat.questionnaires.problems import InputError, Problem
+from mipat.questionnaires.responses import Evidence, Response
+from mipat.questionnaires.validation import validate_file
+from mipat.rules.compiler import aggregate_key
+from mipat.rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describe, questions_read
+from mipat.rules.evaluation import RuleEvaluation, RulesEvaluator
+from mipat.rules.metrics import SpanMetrics, metric_catalogue, span_metrics
+from mipat.rules.packs import (
     BandScheme,
     LoadedPack,
     Rule,

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from questionnaires.model_loading import schema_problems
-from questionnaires.problems import InputError
-from questionnaires.source_files import Document, read_document
-from rules.packs import LoadedPack
+from mipat.questionnaires.model_loading import schema_problems
+from mipat.questionnaires.problems import InputError
+from mipat.questionnaires.source_files import Document, read_document
+from mipat.rules.packs import LoadedPack
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Disable(_Model):

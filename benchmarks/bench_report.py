@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assessment.scoring import Clock, Scorer  # noqa: E402
-from reports.pdf_report import render_pdf  # noqa: E402
+from mipat.assessment.scoring import Clock, Scorer  # noqa: E402
+from mipat.reports.pdf_report import render_pdf  # noqa: E402
 
 TARGET_MS = 150.0
 

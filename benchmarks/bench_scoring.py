@@ -23,12 +23,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assessment.scoring import Clock, Scorer
-from questionnaires.definition import Question, default_questionnaire
-from questionnaires.responses import Response
-from questionnaires.source_files import Document
-from questionnaires.validation import validate_document
-from rules.metrics import span_metrics
+from mipat.assessment.scoring import Clock, Scorer
+from mipat.questionnaires.definition import Question, default_questionnaire
+from mipat.questionnaires.responses import Response
+from mipat.questionnaires.source_files import Document
+from mipat.questionnaires.validation import validate_document
+from mipat.rules.metrics import span_metrics
 from tests.rules_oracle import oracle_evaluations
 
 QUESTIONNAIRE = default_questionnaire()

@@ -12,8 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from questionnaires.i18n import Text
-from questionnaires.model_loading import load_model
+from mipat.questionnaires.bundled_cache import cached_bundled
+from mipat.questionnaires.i18n import Text
+from mipat.questionnaires.model_loading import load_model
 
 CATALOGUE_FILE = Path(__file__).parent / "data" / "catalogue.yaml"
 
@@ -21,7 +22,7 @@ SourceStatus = Literal["confirmed", "partial", "unconfirmed"]
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Entry):
@@ -143,7 +144,7 @@ class References(_Entry):
 
 @cache
 def bundled_catalogue() -> Catalogue:
-    return load_catalogue(CATALOGUE_FILE)
+    return cached_bundled("catalogue", lambda: load_catalogue(CATALOGUE_FILE))
 
 
 def load_catalogue(path: Path) -> Catalogue:

@@ -20,7 +20,7 @@ ANSWER_OPERATORS = ("equals", "not_equals", "in", "includes", "answered", "gte",
 
 
 class AnswerTest(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     question: str
     equals: Scalar | None = None
@@ -79,7 +79,7 @@ def _same(value: Any, operand: Scalar) -> bool:
 
 
 class AllOf(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     all: list[Condition] = Field(min_length=1)
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
@@ -87,7 +87,7 @@ class AllOf(BaseModel):
 
 
 class AnyOf(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     any: list[Condition] = Field(min_length=1)
 
     def holds(self, answers: Mapping[str, Any]) -> bool:
@@ -95,7 +95,7 @@ class AnyOf(BaseModel):
 
 
 class Not(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
     not_: Condition = Field(alias="not")
 
     def holds(self, answers: Mapping[str, Any]) -> bool:

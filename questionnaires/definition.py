@@ -15,12 +15,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from questionnaires.catalogue import Catalogue, References, bundled_catalogue
-from questionnaires.conditions import Condition, answer_tests
-from questionnaires.i18n import Text
-from questionnaires.model_loading import schema_problems
-from questionnaires.problems import DefinitionError, InputError, Problem
-from questionnaires.source_files import Document, read_document
+from mipat.questionnaires.bundled_cache import cached_bundled
+from mipat.questionnaires.catalogue import Catalogue, References, bundled_catalogue
+from mipat.questionnaires.conditions import Condition, answer_tests
+from mipat.questionnaires.i18n import Text
+from mipat.questionnaires.model_loading import schema_problems
+from mipat.questionnaires.problems import DefinitionError, InputError, Problem
+from mipat.questionnaires.source_files import Document, read_document
 
 BUNDLED_DIR = Path(__file__).parent / "data"
 
@@ -38,7 +39,7 @@ CODE = r"^[a-z0-9][a-z0-9_.-]{0,40}$"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Option(_Model):
@@ -383,7 +384,9 @@ def bundled_questionnaire_dirs() -> list[Path]:
 
 @cache
 def bundled_questionnaires() -> tuple[Questionnaire, ...]:
-    return tuple(load_questionnaire(folder) for folder in bundled_questionnaire_dirs())
+    return cached_bundled(
+        "questionnaires", lambda: tuple(load_questionnaire(folder) for folder in bundled_questionnaire_dirs())
+    )
 
 
 def default_questionnaire() -> Questionnaire:

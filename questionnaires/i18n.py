@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, field_validator
 
-Language = Literal["en", "fr", "es"]
-LANGUAGES: tuple[Language, ...] = ("en", "fr", "es")
+from mipat.questionnaires.languages import LANGUAGES, Language
+
+__all__ = ["LANGUAGES", "Language", "Text"]
 
 
 class Text(BaseModel):
     """One user-facing text in English, French and Spanish; a missing or blank one fails loading."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     en: str
     fr: str

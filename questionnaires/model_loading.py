@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from questionnaires.problems import DefinitionError, MipatError, Problem
-from questionnaires.source_files import Document, read_document
+from mipat.questionnaires.problems import DefinitionError, MipatError, Problem
+from mipat.questionnaires.source_files import Document, read_document
 
 M = TypeVar("M", bound=BaseModel)
 

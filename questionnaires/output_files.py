@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from questionnaires.problems import MipatError
+from mipat.questionnaires.problems import MipatError
 
 
 class OutputExistsError(MipatError):

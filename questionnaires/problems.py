@@ -14,7 +14,7 @@ Severity = Literal["error", "warning"]
 
 
 class Problem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     severity: Severity = "error"
     code: str

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from questionnaires.i18n import Language
+from mipat.questionnaires.i18n import Language
 
 Status = Literal["draft", "final"]
 EvidenceKind = Literal[
@@ -39,7 +39,7 @@ ITEM_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Evidence(_Strict):

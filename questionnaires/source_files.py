@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from questionnaires.problems import InputError, Problem
+from mipat.questionnaires.problems import InputError, Problem
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -36,41 +36,27 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans, no timestamps, no aliases and bounded composition."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed in mipat files", event.start_mark
-            )
-        self._nodes += 1
-        if self._nodes > MAX_NODES:
-            raise yaml.MarkedYAMLError(
-                None, None, f"document has more than {MAX_NODES} values", self.peek_event().start_mark
-            )
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise yaml.MarkedYAMLError(
-                    None, None, f"document is nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+# Events come from libyaml's C parser when PyYAML was built with it (about ten times faster than
+# the pure-Python scanner); composition, type resolution and every limit below are ours, so both
+# parsers give the same data, lines and errors.
+_EventSource: Any = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
 
 
-_StrictLoader.yaml_implicit_resolvers = {
+class _Resolver(yaml.SafeLoader):
+    """Scalar resolution and construction of the safe schema, with YAML 1.2 booleans and no timestamps."""
+
+
+_Resolver.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_StrictLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_RESOLVER = _Resolver("")
+
+_STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ = (
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
 
 
 @dataclass
@@ -159,16 +145,9 @@ def read_document(path: Path, *, display: str | None = None, max_bytes: int = MA
 
 
 def parse_yaml(text: str, name: str) -> Document:
+    events = _EventSource(text)
     try:
-        loader = _StrictLoader(text)
-    except yaml.reader.ReaderError as exc:
-        raise _control_character(exc, text, name) from None
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return Document(name, None, {(): 1})
-        lines: dict[Location, int] = {}
-        data = _construct(loader, node, (), lines, name)
+        return _Composer(events, name).document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -178,58 +157,114 @@ def parse_yaml(text: str, name: str) -> Document:
         raise _control_character(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise _fail(name, "yaml-syntax", f"invalid YAML: {exc}") from None
-    except RecursionError:
-        raise _fail(name, "too-deep", "document is nested too deeply") from None
     finally:
-        loader.dispose()
-    return Document(name, data, lines)
-
-
-_PLAIN_TAGS = {
-    yaml.MappingNode: {"tag:yaml.org,2002:map"},
-    yaml.SequenceNode: {"tag:yaml.org,2002:seq"},
-    yaml.ScalarNode: {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")},
-}
+        events.dispose()
 
 
 def _control_character(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:
-    line = text[: exc.position].count("\n") + 1
-    return _fail(name, "yaml-syntax", f"invalid YAML: control character {exc.character!r} is not allowed", line)
+    # libyaml reports a byte offset and a code point, PyYAML's reader a character offset and a character.
+    if isinstance(exc.character, int):
+        line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
+        character = chr(exc.character)
+    else:
+        line = text[: exc.position].count("\n") + 1
+        character = exc.character
+    return _fail(name, "yaml-syntax", f"invalid YAML: control character {character!r} is not allowed", line)
 
 
-def _construct(loader: _StrictLoader, node: yaml.Node, loc: Location, lines: dict[Location, int], name: str) -> Any:
-    # A mapping value is located at its key, which is the line a user looks for.
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if node.tag not in _PLAIN_TAGS[type(node)]:
-        raise _fail(
-            name, "yaml-tag", f"unsupported YAML tag {node.tag!r}: only plain data is read", node.start_mark.line + 1
-        )
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _fail(name, "bad-key", "mapping keys must be plain values", key_node.start_mark.line + 1)
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float) or isinstance(key, bool) or key is None:
-                raise _fail(name, "bad-key", f"mapping key {key!r} must be text", key_node.start_mark.line + 1)
-            key = str(key)
-            lines[(*loc, key)] = key_node.start_mark.line + 1
-            if key in result:
-                raise _fail(
-                    name, "duplicate-key", f"key {key!r} appears twice in one mapping", key_node.start_mark.line + 1
+class _Composer:
+    """Builds plain data and the line of every value straight from parser events, within the limits."""
+
+    def __init__(self, events: Any, name: str) -> None:
+        self.events = events
+        self.name = name
+        self.lines: dict[Location, int] = {}
+        self.nodes = 0
+
+    def document(self) -> Document:
+        events = self.events
+        events.get_event()  # stream start
+        if events.check_event(yaml.StreamEndEvent):
+            return Document(self.name, None, {(): 1})
+        events.get_event()  # document start
+        data = self.value((), 1)
+        events.get_event()  # document end
+        if not events.check_event(yaml.StreamEndEvent):
+            mark = events.peek_event().start_mark
+            raise yaml.MarkedYAMLError(
+                "expected a single document in the stream", None, "but found another document", mark
+            )
+        return Document(self.name, data, self.lines)
+
+    def value(self, loc: Location, depth: int) -> Any:
+        events = self.events
+        event = events.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed in mipat files", event.start_mark
+            )
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise yaml.MarkedYAMLError(None, None, f"document has more than {MAX_NODES} values", event.start_mark)
+        if depth > MAX_DEPTH:
+            raise yaml.MarkedYAMLError(
+                None, None, f"document is nested deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        line = event.start_mark.line + 1
+        # A mapping value is located at its key, which is the line a user looks for.
+        self.lines.setdefault(loc, line)
+        events.get_event()
+        if isinstance(event, yaml.ScalarEvent):
+            return self.scalar(event, line)
+        if isinstance(event, yaml.SequenceStartEvent):
+            self.check_tag(event.tag, _SEQ, line)
+            items = []
+            while not events.check_event(yaml.SequenceEndEvent):
+                items.append(self.value((*loc, len(items)), depth + 1))
+            events.get_event()
+            return items
+        self.check_tag(event.tag, _MAP, line)
+        result: dict[str, Any] = {}
+        while not events.check_event(yaml.MappingEndEvent):
+            key_event = events.peek_event()
+            key_line = key_event.start_mark.line + 1
+            if isinstance(key_event, yaml.AliasEvent):
+                raise yaml.MarkedYAMLError(
+                    None, None, "YAML aliases (*name) are not allowed in mipat files", key_event.start_mark
                 )
-            result[key] = _construct(loader, value_node, (*loc, key), lines, name)
+            if not isinstance(key_event, yaml.ScalarEvent):
+                raise _fail(self.name, "bad-key", "mapping keys must be plain values", key_line)
+            self.nodes += 1
+            events.get_event()
+            key = self.scalar(key_event, key_line)
+            if not isinstance(key, str | int | float) or isinstance(key, bool) or key is None:
+                raise _fail(self.name, "bad-key", f"mapping key {key!r} must be text", key_line)
+            key = str(key)
+            self.lines[(*loc, key)] = key_line
+            if key in result:
+                raise _fail(self.name, "duplicate-key", f"key {key!r} appears twice in one mapping", key_line)
+            result[key] = self.value((*loc, key), depth + 1)
+        events.get_event()
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, (*loc, i), lines, name) for i, item in enumerate(node.value)]
-    try:
-        return loader.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as exc:
-        raise _fail(
-            name, "yaml-tag", f"unsupported YAML tag {node.tag!r}: only plain data is read", node.start_mark.line + 1
-        ) from exc
-    except ValueError as exc:
-        raise _fail(name, "yaml-value", f"unreadable value: {exc}", node.start_mark.line + 1) from exc
+
+    def check_tag(self, tag: str | None, plain: str, line: int) -> None:
+        if tag not in (None, "!", plain):
+            raise _fail(self.name, "yaml-tag", f"unsupported YAML tag {tag!r}: only plain data is read", line)
+
+    def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _SCALAR_TAGS:
+            raise _fail(self.name, "yaml-tag", f"unsupported YAML tag {tag!r}: only plain data is read", line)
+        if tag == _STR:
+            return event.value
+        node = yaml.ScalarNode(tag, event.value)
+        try:
+            # The constructor functions themselves: construct_object() would memoise every node.
+            return _RESOLVER.yaml_constructors[tag](_RESOLVER, node)
+        except ValueError as exc:
+            raise _fail(self.name, "yaml-value", f"unreadable value: {exc}", line) from exc
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

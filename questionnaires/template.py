@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import textwrap
 
-from questionnaires.definition import Question, Questionnaire
-from questionnaires.i18n import Language
-from questionnaires.text_view import describe_condition
-from questionnaires.ui_strings import ui
+from mipat.questionnaires.definition import Question, Questionnaire
+from mipat.questionnaires.i18n import Language
+from mipat.questionnaires.text_view import describe_condition
+from mipat.questionnaires.ui_strings import ui
 
 WIDTH = 96
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from questionnaires.conditions import AllOf, AnswerTest, AnyOf, Condition, Not
-from questionnaires.definition import Question, Questionnaire
-from questionnaires.i18n import Language
-from questionnaires.ui_strings import ui
+from mipat.questionnaires.conditions import AllOf, AnswerTest, AnyOf, Condition, Not
+from mipat.questionnaires.definition import Question, Questionnaire
+from mipat.questionnaires.i18n import Language
+from mipat.questionnaires.ui_strings import ui
 
 WIDTH = 100
 INDENT = " " * 8

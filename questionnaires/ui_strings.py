@@ -5,23 +5,25 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import RootModel
+from pydantic import ConfigDict, RootModel
 
-from questionnaires.i18n import Language, Text
-from questionnaires.model_loading import load_model
+from mipat.questionnaires.bundled_cache import cached_bundled
+from mipat.questionnaires.i18n import Language, Text
+from mipat.questionnaires.model_loading import load_model
 
 UI_FILE = Path(__file__).parent / "data" / "ui.yaml"
 
 
 class UiStrings(RootModel[dict[str, Text]]):
+    model_config = ConfigDict(defer_build=True)
+
     def get(self, key: str, lang: Language) -> str:
         return self.root[key].get(lang)
 
 
 @cache
 def ui_strings() -> UiStrings:
-    strings, _ = load_model(UI_FILE, UiStrings)
-    return strings
+    return cached_bundled("ui-strings", lambda: load_model(UI_FILE, UiStrings)[0])
 
 
 def ui(key: str, lang: Language) -> str:

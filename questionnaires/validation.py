@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from questionnaires.definition import Question, Questionnaire, bundled_questionnaires
-from questionnaires.model_loading import schema_problems
-from questionnaires.problems import InputError, Problem
-from questionnaires.responses import (
+from mipat.questionnaires.definition import Question, Questionnaire, bundled_questionnaires
+from mipat.questionnaires.model_loading import schema_problems
+from mipat.questionnaires.problems import InputError, Problem
+from mipat.questionnaires.responses import (
     ITEM_ID,
     Answer,
     AnswerEntry,
@@ -25,7 +25,7 @@ from questionnaires.responses import (
     Response,
     ResponseFile,
 )
-from questionnaires.source_files import Document, Location, read_document
+from mipat.questionnaires.source_files import Document, Location, read_document
 
 YEAR_BOUNDS = (1900, 2100)
 ENTRY_KEYS = frozenset(AnswerEntry.model_fields)
@@ -33,7 +33,7 @@ ITEM_RESERVED = ("id", "comment", "evidence")
 
 
 class ValidationReport(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     file: str
     questionnaire: QuestionnaireRef | None = None

@@ -4,11 +4,11 @@ language, evidence and partners as short lines. Plain text; the caller escapes i
 
 from __future__ import annotations
 
-from questionnaires.definition import Question, Questionnaire
-from questionnaires.i18n import Language
-from questionnaires.responses import AnswerValue, Evidence, Partner, Response
-from questionnaires.ui_strings import ui
-from reports.strings import word
+from mipat.questionnaires.definition import Question, Questionnaire
+from mipat.questionnaires.i18n import Language
+from mipat.questionnaires.responses import AnswerValue, Evidence, Partner, Response
+from mipat.questionnaires.ui_strings import ui
+from mipat.reports.strings import word
 
 
 def option_label(questionnaire: Questionnaire | None, question: Question | None, code: str, lang: Language) -> str:

@@ -17,7 +17,7 @@ from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from reports.pdf_styles import (
+from mipat.reports.pdf_styles import (
     CONDENSED,
     INK,
     MUTED,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment.results import Assessment, RuleResult
-from questionnaires.i18n import Text
+from mipat.assessment.results import Assessment, RuleResult
+from mipat.questionnaires.i18n import Text
 
 GAP_OUTCOMES = frozenset({"partially_met", "not_met", "not_answered"})
 

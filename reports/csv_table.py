@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from assessment.results import Assessment
+from mipat.assessment.results import Assessment
 
 COLUMNS = ["input_file", "input_sha256", "authority", "status", "pack", "pack_version", "group", "score", "band"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

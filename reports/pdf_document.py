@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
-from reports.pdf_styles import (
+from mipat.reports.pdf_styles import (
     DRAFT,
     HEADER_GAP,
     MUTED,

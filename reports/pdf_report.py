@@ -28,12 +28,12 @@ from reportlab.platypus import (
     Table,
 )
 
-from assessment.results import DEFAULT_BANDS, Assessment, GroupScore, PackScore, RuleResult
-from questionnaires.catalogue import bundled_catalogue
-from questionnaires.definition import Questionnaire, find_questionnaire
-from questionnaires.i18n import Language
-from questionnaires.responses import Answer, AnswerValue
-from reports.answer_text import (
+from mipat.assessment.results import DEFAULT_BANDS, Assessment, GroupScore, PackScore, RuleResult
+from mipat.questionnaires.catalogue import bundled_catalogue
+from mipat.questionnaires.definition import Questionnaire, find_questionnaire
+from mipat.questionnaires.i18n import Language
+from mipat.questionnaires.responses import Answer, AnswerValue
+from mipat.reports.answer_text import (
     answered_questions,
     evidence_count,
     evidence_line,
@@ -42,10 +42,10 @@ from reports.answer_text import (
     partner_kind_label,
     value_lines,
 )
-from reports.charts import principles_spider, span_heat_map, target_bars
-from reports.comparison import new_gaps, resolved_gaps, score_changes
-from reports.pdf_document import Anchor, Chrome, ContentsPlaceholder, Heading, Metadata, Para, build_pdf, literal
-from reports.pdf_styles import (
+from mipat.reports.charts import principles_spider, span_heat_map, target_bars
+from mipat.reports.comparison import new_gaps, resolved_gaps, score_changes
+from mipat.reports.pdf_document import Anchor, Chrome, ContentsPlaceholder, Heading, Metadata, Para, build_pdf, literal
+from mipat.reports.pdf_styles import (
     PAGE_MARGIN,
     PLAIN_TABLE,
     PRIMARY,
@@ -54,8 +54,8 @@ from reports.pdf_styles import (
     key_value_table_style,
     styles,
 )
-from reports.strings import word
-from rules.metrics import LEVELS, metric_catalogue
+from mipat.reports.strings import word
+from mipat.rules.metrics import LEVELS, metric_catalogue
 
 PRINCIPLES_PACK_KIND = "principles"
 TARGETS_PACK_KIND = "targets"

@@ -5,22 +5,24 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from pydantic import RootModel
+from pydantic import ConfigDict, RootModel
 
-from questionnaires.i18n import Language, Text
-from questionnaires.model_loading import load_model
+from mipat.questionnaires.bundled_cache import cached_bundled
+from mipat.questionnaires.i18n import Language, Text
+from mipat.questionnaires.model_loading import load_model
 
 STRINGS_FILE = Path(__file__).parent / "data" / "strings.yaml"
 
 
 class ReportStrings(RootModel[dict[str, Text]]):
+    model_config = ConfigDict(defer_build=True)
+
     pass
 
 
 @cache
 def report_strings() -> ReportStrings:
-    strings, _ = load_model(STRINGS_FILE, ReportStrings)
-    return strings
+    return cached_bundled("report-strings", lambda: load_model(STRINGS_FILE, ReportStrings)[0])
 
 
 def word(key: str, lang: Language, **values: object) -> str:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from assessment.results import DEFAULT_BANDS, Assessment, RuleResult
-from questionnaires.i18n import Language
-from reports.strings import word
+from mipat.assessment.results import DEFAULT_BANDS, Assessment, RuleResult
+from mipat.questionnaires.i18n import Language
+from mipat.reports.strings import word
 
 WIDTH = 100
 

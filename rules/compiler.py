@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from functools import lru_cache
 from itertools import product
 
-from questionnaires.definition import Questionnaire
-from questionnaires.responses import Evidence, Response
-from rules.conditions import (
+from mipat.questionnaires.definition import Questionnaire
+from mipat.questionnaires.responses import Evidence, Response
+from mipat.rules.conditions import (
     AllOf,
     AnswerTest,
     AnyOf,
@@ -37,8 +37,8 @@ from rules.conditions import (
     Not,
     atoms,
 )
-from rules.engine import EngineRule, Fact, FactPattern, FieldTest
-from rules.metrics import SpanMetrics, count_matching, distinct_values
+from mipat.rules.engine import EngineRule, Fact, FactPattern, FieldTest
+from mipat.rules.metrics import SpanMetrics, count_matching, distinct_values
 
 MAX_ALTERNATIVES = 32  # a condition that expands further is rejected at load time
 

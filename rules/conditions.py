@@ -31,7 +31,7 @@ FILTER_FIELDS = ("instrument", "level", "status", "formalised", "funded", "monit
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def _exactly_one(model: BaseModel, names: tuple[str, ...], what: str) -> str:

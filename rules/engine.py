@@ -129,7 +129,7 @@ def _check_key(key: str) -> str:
 class FieldTest(BaseModel):
     """One comparison on one field of a fact. A test on a field that is None in the fact never holds."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     field: Literal["v", "n", "e"]  # v = string value/code, n = number, e = evidence count
     op: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in"]  # in: v is one of several strings
@@ -163,7 +163,7 @@ class FieldTest(BaseModel):
 class FactPattern(BaseModel):
     """Matches ONE fact: the fact whose key == `key` and for which all tests hold (no tests = it exists)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     key: str
     tests: list[FieldTest] = Field(default_factory=list)
@@ -177,7 +177,7 @@ class FactPattern(BaseModel):
 class EngineRule(BaseModel):
     """Fires when every `match` pattern matches a fact and no `absent` pattern matches any fact."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str = Field(min_length=1)
     match: list[FactPattern]
@@ -194,7 +194,7 @@ class EngineRule(BaseModel):
 
 
 class Fact(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     key: str
     v: str | None = None

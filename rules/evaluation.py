@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from questionnaires.definition import Questionnaire, find_questionnaire
-from questionnaires.problems import DefinitionError, Problem
-from questionnaires.responses import Response
-from rules.compiler import (
+from mipat.questionnaires.definition import Questionnaire, find_questionnaire
+from mipat.questionnaires.problems import DefinitionError, Problem
+from mipat.questionnaires.responses import Response
+from mipat.rules.compiler import (
     ConditionTooLarge,
     aggregate_key,
     aggregate_value,
@@ -22,10 +22,10 @@ from rules.compiler import (
     fact_keys,
     response_facts,
 )
-from rules.conditions import CountTest, DistinctTest, atoms
-from rules.engine import EngineLimitError, EngineRule, RuleEngine
-from rules.metrics import SpanMetrics, span_metrics
-from rules.packs import LoadedPack
+from mipat.rules.conditions import CountTest, DistinctTest, atoms
+from mipat.rules.engine import EngineLimitError, EngineRule, RuleEngine
+from mipat.rules.metrics import SpanMetrics, span_metrics
+from mipat.rules.packs import LoadedPack
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from questionnaires.i18n import Text
-from questionnaires.model_loading import load_model
-from questionnaires.responses import Partner, Partnership, Response
+from mipat.questionnaires.bundled_cache import cached_bundled
+from mipat.questionnaires.i18n import Text
+from mipat.questionnaires.model_loading import load_model
+from mipat.questionnaires.responses import Partner, Partnership, Response
 
 METRICS_FILE = Path(__file__).parent / "data" / "metrics.yaml"
 LEVELS = ("bilateral", "regional", "inter_regional", "global", "national", "local")
@@ -21,20 +22,20 @@ _CREDIT = {"yes": 1.0, "partial": 0.5}
 
 
 class Counterpart(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: str
     kinds: list[str]
     label: Text
 
 
 class MetricDefinition(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: str
     label: Text
 
 
 class MetricCatalogue(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     counterparts: list[Counterpart]
     metrics: list[MetricDefinition]
 
@@ -45,7 +46,7 @@ class MetricCatalogue(BaseModel):
 class SpanMetrics(BaseModel):
     """Metric values plus the counterpart × level matrix (partnership counts per cell)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     values: dict[str, float]
     matrix: dict[str, dict[str, int]]
     partners_by_kind: dict[str, int]
@@ -53,7 +54,7 @@ class SpanMetrics(BaseModel):
 
 @cache
 def metric_catalogue() -> MetricCatalogue:
-    catalogue, _ = load_model(METRICS_FILE, MetricCatalogue)
+    catalogue = cached_bundled("metrics", lambda: load_model(METRICS_FILE, MetricCatalogue)[0])
     missing = {m.id for m in catalogue.metrics} ^ set(_FORMULAS)
     if missing:
         raise AssertionError(f"metrics.yaml and rules/metrics.py disagree on {sorted(missing)}")

@@ -16,14 +16,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from questionnaires.catalogue import Catalogue, References, bundled_catalogue
-from questionnaires.definition import SEMVER, Questionnaire, default_questionnaire, find_questionnaire
-from questionnaires.i18n import Text
-from questionnaires.model_loading import schema_problems
-from questionnaires.problems import DefinitionError, Problem
-from questionnaires.responses import QuestionnaireRef
-from questionnaires.source_files import Document, read_document
-from rules.conditions import (
+from mipat.questionnaires.bundled_cache import cached_bundled
+from mipat.questionnaires.catalogue import Catalogue, References, bundled_catalogue
+from mipat.questionnaires.definition import SEMVER, Questionnaire, default_questionnaire, find_questionnaire
+from mipat.questionnaires.i18n import Text
+from mipat.questionnaires.model_loading import schema_problems
+from mipat.questionnaires.problems import DefinitionError, Problem
+from mipat.questionnaires.responses import QuestionnaireRef
+from mipat.questionnaires.source_files import Document, read_document
+from mipat.rules.conditions import (
     FILTER_FIELDS,
     AnswerTest,
     Condition,
@@ -33,7 +34,7 @@ from rules.conditions import (
     atoms,
     questions_read,
 )
-from rules.metrics import metric_catalogue
+from mipat.rules.metrics import metric_catalogue
 
 PACKS_DIR = Path(__file__).parent / "packs"
 BANDS_FILE = Path(__file__).parent / "data" / "bands.yaml"
@@ -44,7 +45,7 @@ Priority = Literal["high", "medium", "low"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class RuleTexts(_Model):
@@ -152,6 +153,10 @@ class BandFile(_Model):
 
 @cache
 def band_schemes() -> dict[str, BandScheme]:
+    return cached_bundled("bands", _load_band_schemes)
+
+
+def _load_band_schemes() -> dict[str, BandScheme]:
     document = read_document(BANDS_FILE)
     try:
         parsed = BandFile.model_validate(document.data)
@@ -306,6 +311,10 @@ def bundled_pack_files() -> list[Path]:
 
 @cache
 def bundled_packs() -> tuple[LoadedPack, ...]:
+    return cached_bundled("packs", _load_bundled_packs)
+
+
+def _load_bundled_packs() -> tuple[LoadedPack, ...]:
     loaded = tuple(load_pack(path, display=f"rules/packs/{path.name}") for path in bundled_pack_files())
     check_unique_rule_ids(loaded)
     return loaded

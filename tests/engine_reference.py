@@ -9,7 +9,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from rules.engine import EngineRule, Fact, FactPattern, FieldTest
+from mipat.rules.engine import EngineRule, Fact, FactPattern, FieldTest
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,

@@ -6,10 +6,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from questionnaires.definition import Question, Questionnaire, default_questionnaire
-from questionnaires.responses import Response
-from questionnaires.source_files import Document
-from questionnaires.validation import validate_document
+from mipat.questionnaires.definition import Question, Questionnaire, default_questionnaire
+from mipat.questionnaires.responses import Response
+from mipat.questionnaires.source_files import Document
+from mipat.questionnaires.validation import validate_document
 
 QUESTIONNAIRE: Questionnaire = default_questionnaire()
 

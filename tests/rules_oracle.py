@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionnaires.definition import Questionnaire
-from questionnaires.responses import Evidence, Response
-from rules.conditions import AllOf, AnswerTest, AnyOf, Condition, CountTest, MetricTest, Not, compare
-from rules.evaluation import RuleEvaluation
-from rules.metrics import SpanMetrics, count_matching, distinct_values
-from rules.packs import Pack
+from mipat.questionnaires.definition import Questionnaire
+from mipat.questionnaires.responses import Evidence, Response
+from mipat.rules.conditions import AllOf, AnswerTest, AnyOf, Condition, CountTest, MetricTest, Not, compare
+from mipat.rules.evaluation import RuleEvaluation
+from mipat.rules.metrics import SpanMetrics, count_matching, distinct_values
+from mipat.rules.packs import Pack
 
 Truth = bool | None
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from questionnaires.definition import default_questionnaire
-from questionnaires.source_files import read_document
-from questionnaires.validation import validate_file
+from mipat.cli import main
+from mipat.questionnaires.definition import default_questionnaire
+from mipat.questionnaires.source_files import read_document
+from mipat.questionnaires.validation import validate_file
 
 DATA = Path(__file__).parent / "data"
 

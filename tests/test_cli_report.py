@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from assessment.results import Assessment
-from cli import main
+from mipat.assessment.results import Assessment
+from mipat.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FEDERAL = str(ROOT / "examples" / "federal-destination-en.yaml")

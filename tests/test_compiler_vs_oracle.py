@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from questionnaires.responses import Response
-from rules.compiler import aggregate_key, aggregate_value, engine_rules, fact_keys, response_facts
-from rules.conditions import Condition, CountTest, DistinctTest, atoms
-from rules.engine import RuleEngine
-from rules.metrics import span_metrics
+from mipat.questionnaires.responses import Response
+from mipat.rules.compiler import aggregate_key, aggregate_value, engine_rules, fact_keys, response_facts
+from mipat.rules.conditions import Condition, CountTest, DistinctTest, atoms
+from mipat.rules.engine import RuleEngine
+from mipat.rules.metrics import span_metrics
 from tests.response_strategies import QUESTIONNAIRE, responses
 from tests.rules_oracle import truth
 
@@ -56,7 +56,7 @@ conditions = st.recursive(
 
 
 def _small_dnf(raw: dict[str, Any]) -> bool:
-    from rules.compiler import ConditionTooLarge, dnf
+    from mipat.rules.compiler import ConditionTooLarge, dnf
 
     try:
         dnf(CONDITION.validate_python(raw))

@@ -23,8 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-import rules.engine as engine_module
-from rules.engine import (
+import mipat.rules.engine as engine_module
+from mipat.rules.engine import (
     EngineLimitError,
     EngineRule,
     EngineRunError,
@@ -85,8 +85,8 @@ def last_json_line(proc: subprocess.CompletedProcess[str]) -> object:
 # Shared by the subprocess scripts: small helpers to build rules compactly.
 PRELUDE = """
 import json, random
-from rules.engine import *
-import rules.engine as engine_module
+from mipat.rules.engine import *
+import mipat.rules.engine as engine_module
 from tests.engine_reference import evaluate
 def t(f, o, v): return FieldTest(field=f, op=o, value=v)
 def p(k, *ts): return FactPattern(key=k, tests=list(ts))

@@ -6,10 +6,10 @@ from functools import cache
 
 from hypothesis import HealthCheck, given, settings
 
-from questionnaires.responses import Response
-from rules.evaluation import RulesEvaluator
-from rules.metrics import span_metrics
-from rules.packs import bundled_packs
+from mipat.questionnaires.responses import Response
+from mipat.rules.evaluation import RulesEvaluator
+from mipat.rules.metrics import span_metrics
+from mipat.rules.packs import bundled_packs
 from tests.response_strategies import QUESTIONNAIRE, responses
 from tests.rules_oracle import oracle_evaluations
 

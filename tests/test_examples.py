@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaires.validation import validate_file
+from mipat.questionnaires.validation import validate_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 EXPECTED = {

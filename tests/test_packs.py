@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from questionnaires.problems import DefinitionError, Problem
-from rules.metrics import metric_catalogue
-from rules.packs import band_schemes, bundled_packs, load_pack
+from mipat.questionnaires.problems import DefinitionError, Problem
+from mipat.rules.metrics import metric_catalogue
+from mipat.rules.packs import band_schemes, bundled_packs, load_pack
 
 HEADER = """id: test-pack
 version: 0.1.0

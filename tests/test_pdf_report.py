@@ -16,18 +16,18 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from assessment.results import Assessment
-from assessment.scoring import Clock, Scorer, build_scorer
-from questionnaires.i18n import LANGUAGES, Language
-from questionnaires.responses import EVIDENCE_KINDS
-from questionnaires.source_files import Document, read_document
-from questionnaires.validation import validate_document
-from reports import pdf_report
-from reports.comparison import new_gaps, resolved_gaps
-from reports.pdf_document import literal
-from reports.pdf_report import render_pdf
-from reports.pdf_styles import CONDENSED, SANS, SANS_BOLD, register_fonts, styles
-from reports.strings import report_strings, word
+from mipat.assessment.results import Assessment
+from mipat.assessment.scoring import Clock, Scorer, build_scorer
+from mipat.questionnaires.i18n import LANGUAGES, Language
+from mipat.questionnaires.responses import EVIDENCE_KINDS
+from mipat.questionnaires.source_files import Document, read_document
+from mipat.questionnaires.validation import validate_document
+from mipat.reports import pdf_report
+from mipat.reports.comparison import new_gaps, resolved_gaps
+from mipat.reports.pdf_document import literal
+from mipat.reports.pdf_report import render_pdf
+from mipat.reports.pdf_styles import CONDENSED, SANS, SANS_BOLD, register_fonts, styles
+from mipat.reports.strings import report_strings, word
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from questionnaires.catalogue import bundled_catalogue
-from questionnaires.conditions import answer_tests
-from questionnaires.definition import BUNDLED_DIR, default_questionnaire, load_questionnaire
-from questionnaires.i18n import LANGUAGES, Text
-from questionnaires.problems import DefinitionError
-from questionnaires.ui_strings import ui_strings
+from mipat.questionnaires.catalogue import bundled_catalogue
+from mipat.questionnaires.conditions import answer_tests
+from mipat.questionnaires.definition import BUNDLED_DIR, default_questionnaire, load_questionnaire
+from mipat.questionnaires.i18n import LANGUAGES, Text
+from mipat.questionnaires.problems import DefinitionError
+from mipat.questionnaires.ui_strings import ui_strings
 
 
 def _texts(value: object, path: str = "") -> Iterator[tuple[str, Text]]:

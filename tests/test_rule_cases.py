@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from assessment.scoring import Clock, Scorer
-from questionnaires.responses import Response
-from questionnaires.source_files import Document, read_document
-from questionnaires.validation import validate_document
-from rules.packs import LoadedPack, bundled_packs
+from mipat.assessment.scoring import Clock, Scorer
+from mipat.questionnaires.responses import Response
+from mipat.questionnaires.source_files import Document, read_document
+from mipat.questionnaires.validation import validate_document
+from mipat.rules.packs import LoadedPack, bundled_packs
 
 CASES = Path(__file__).parent / "data" / "rule_cases"
 CLOCK = Clock.fixed_or_now("2026-01-01T00:00:00Z")

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from assessment.results import COUNTED, Assessment, assessment_json_schema
-from assessment.scoring import Clock, Scorer
-from questionnaires.responses import Response
-from questionnaires.source_files import Document
-from questionnaires.validation import validate_document
-from rules.packs import bundled_packs
+from mipat.assessment.results import COUNTED, Assessment, assessment_json_schema
+from mipat.assessment.scoring import Clock, Scorer
+from mipat.questionnaires.responses import Response
+from mipat.questionnaires.source_files import Document
+from mipat.questionnaires.validation import validate_document
+from mipat.rules.packs import bundled_packs
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -10,8 +10,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.results import Assessment
-from assessment.scoring import Clock, Scorer
+from mipat.assessment.results import Assessment
+from mipat.assessment.scoring import Clock, Scorer
 from tests.response_strategies import QUESTIONNAIRE, response_data, responses, to_response
 
 CLOCK = Clock.fixed_or_now("2026-01-31T09:00:00Z")

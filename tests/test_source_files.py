@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from questionnaires.problems import InputError
-from questionnaires.source_files import MAX_BYTES, MAX_DEPTH, parse_json, parse_yaml, read_document
+from mipat.questionnaires.problems import InputError
+from mipat.questionnaires.source_files import MAX_BYTES, MAX_DEPTH, parse_json, parse_yaml, read_document
 
 
 def _error(path: Path) -> InputError:
@@ -130,8 +130,8 @@ HOSTILE_SCRIPT = textwrap.dedent(
     import resource, sys
     resource.setrlimit(resource.RLIMIT_AS, (768 * 1024 * 1024, 768 * 1024 * 1024))
     from pathlib import Path
-    from questionnaires.problems import InputError
-    from questionnaires.validation import validate_file
+    from mipat.questionnaires.problems import InputError
+    from mipat.questionnaires.validation import validate_file
     report = validate_file(Path(sys.argv[1]))
     assert not report.ok, report
     print(report.errors[0].code)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from questionnaires.definition import default_questionnaire
-from questionnaires.problems import InputError, Problem
-from questionnaires.source_files import parse_yaml
-from questionnaires.validation import load_response, validate_document, validate_file
+from mipat.questionnaires.definition import default_questionnaire
+from mipat.questionnaires.problems import InputError, Problem
+from mipat.questionnaires.source_files import parse_yaml
+from mipat.questionnaires.validation import load_response, validate_document, validate_file
 
 DATA = Path(__file__).parent / "data"
 

@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from questionnaires.definition import default_questionnaire
-from questionnaires.problems import InputError
-from questionnaires.source_files import Document, decode, parse_json, parse_yaml
-from questionnaires.validation import validate_document
+from mipat.questionnaires.definition import default_questionnaire
+from mipat.questionnaires.problems import InputError
+from mipat.questionnaires.source_files import Document, decode, parse_json, parse_yaml
+from mipat.questionnaires.validation import validate_document
 
 QUESTIONNAIRE = default_questionnaire()
 QUESTION_IDS = [q.id for q in QUESTIONNAIRE.questions()]
