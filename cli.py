@@ -20,8 +20,8 @@ import click
 from mipat.questionnaires.languages import LANGUAGES
 
 if TYPE_CHECKING:
+    from mipat.assessment.provenance import Clock
     from mipat.assessment.results import Assessment
-    from mipat.assessment.scoring import Clock
     from mipat.questionnaires.validation import ValidationReport
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
@@ -200,7 +200,8 @@ def score(
 
     Example: mipat score examples/national-origin-fr.yaml --format json --fixed-date 2026-01-31
     """
-    from mipat.assessment.scoring import Clock, build_scorer
+    from mipat.assessment.provenance import Clock
+    from mipat.assessment.scoring import build_scorer
     from mipat.questionnaires.output_files import write_atomic
 
     scorer = build_scorer(packs, tailoring)
@@ -239,7 +240,8 @@ def explain(
 
     Example: mipat explain examples/city-es.yaml GCM-WOS-01 --lang en
     """
-    from mipat.assessment.scoring import Clock, build_scorer
+    from mipat.assessment.provenance import Clock
+    from mipat.assessment.scoring import build_scorer
     from mipat.reports.text_summary import render_explanation
 
     scorer = build_scorer(packs, tailoring)
@@ -335,8 +337,9 @@ def _assessment_of(path: Path, packs: tuple[Path, ...], tailoring: Path | None, 
     """A saved result as it is (no rescoring), or a response scored now."""
     from mipat.assessment.results_files import read_result
     from mipat.assessment.scoring import build_scorer
+    from mipat.rules.packs import load_pack
 
-    saved = read_result(path)
+    saved = read_result(path, [load_pack(p) for p in packs])
     if saved is not None:
         return saved
     scorer = build_scorer(packs, tailoring)
@@ -379,7 +382,7 @@ def report(
 
     Example: mipat report examples/city-es.yaml -o informe.pdf --previous informe-2023.json
     """
-    from mipat.assessment.scoring import Clock
+    from mipat.assessment.provenance import Clock
     from mipat.questionnaires.output_files import OutputExistsError, write_atomic
     from mipat.reports.pdf_report import render_pdf
 
@@ -393,6 +396,100 @@ def report(
     write_atomic(output, pdf, force=force)
     index = "–" if assessment.overall_index is None else f"{assessment.overall_index:g}"
     click.echo(f"wrote {output} ({language}, overall index {index})")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for all outputs."
+)
+@click.option("--pdf", is_flag=True, help="Also write each response's PDF report (reports/ID.pdf).")
+@click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=None, help="Language of summaries and reports; default English."
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Worker processes; default one per core.")
+@pack_option
+@tailoring_option
+@click.option(
+    "--fail-under", type=click.FloatRange(0, 100), help="Exit with code 3 if any overall index is below this."
+)
+@click.option("--resume", is_flag=True, help="Keep results that match the input's and the packs' hashes.")
+@click.option("--force", is_flag=True, help="Score everything again although DIR already holds results.")
+@click.option("--shard", "shard_spec", metavar="I/N", help="Score only the I-th of N deterministic slices of INPUTS.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option(
+    "--timeout", type=click.FloatRange(1), default=120, show_default=True, help="Seconds one response may take."
+)
+@fixed_date_option
+def batch(
+    inputs: tuple[str, ...],
+    out_dir: Path,
+    pdf: bool,
+    lang: str | None,
+    jobs: int | None,
+    packs: tuple[Path, ...],
+    tailoring: Path | None,
+    fail_under: float | None,
+    resume: bool,
+    force: bool,
+    shard_spec: str | None,
+    scheduler: str | None,
+    timeout: float,
+    fixed_date: str | None,
+) -> None:
+    """Score many responses: INPUTS are files, folders (searched recursively) or glob patterns.
+
+    Writes DIR/results/ID.json per response (and DIR/reports/ID.pdf with --pdf), summary.csv,
+    summary.xlsx, errors.csv and portfolio.pdf. Exit code 0 all scored, 1 some inputs could not be
+    scored (see errors.csv), 2 usage, 3 some overall index below --fail-under.
+
+    Example: mipat batch responses/ --out batch-2026 --lang fr --jobs 2 --pdf
+    """
+    from mipat.portfolio.runner import run_batch
+
+    bar: Any = None
+
+    def start(total: int) -> None:
+        nonlocal bar
+        if sys.stderr.isatty() and total:
+            bar = click.progressbar(length=total, label="scoring", file=sys.stderr, show_pos=True, show_eta=True)
+            bar.__enter__()
+
+    try:
+        result = run_batch(
+            inputs,
+            out_dir,
+            pdf=pdf,
+            lang=lang,  # type: ignore[arg-type]
+            jobs=jobs,
+            packs=packs,
+            tailoring=tailoring,
+            fail_under=fail_under,
+            resume=resume,
+            force=force,
+            shard_spec=shard_spec,
+            scheduler=scheduler,
+            fixed_date=fixed_date,
+            timeout=timeout,
+            on_start=start,
+            on_outcome=lambda _: bar.update(1) if bar is not None else None,
+        )
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    scored = len(result.rows)
+    click.echo(
+        f"scored {scored} response(s)"
+        + (f" ({result.resumed} kept from an earlier run)" if result.resumed else "")
+        + f", {len(result.failures)} failed; wrote {out_dir}"
+    )
+    for failure in result.failures:
+        click.echo(f"  {failure.error}", err=True)
+        for problem in failure.problems[:3]:
+            click.echo(f"    {problem}", err=True)
+    if result.below:
+        click.echo(f"{len(result.below)} overall index(es) below --fail-under {fail_under:g}", err=True)
+    sys.exit(result.exit_code)
 
 
 @main.command()

@@ -2,11 +2,19 @@
 
 Reports are built from this model alone (plus the bundled, versioned questionnaire for question
 wording); they never recompute a score. `assessment_json_schema()` is the published JSON Schema.
+
+A saved result (schema 2.0) stores what scoring decided and nothing a pack or the embedded response
+already holds: per rule its outcome, level, credit, weight, gains, waiver and the aggregates it
+read, but not the rule's texts, conditions or references (read back from the pack with the SHA-256
+recorded in `packs`), nor the answers it read (read back from `response`), nor the recommendations
+(the rules ordered by gain). That makes a result about a sixth of schema 1.0's size. Schema 1.0
+results, which copied all of it, still load as they are.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -17,11 +25,28 @@ from mipat.questionnaires.problems import Problem
 from mipat.questionnaires.responses import AnswerValue, QuestionnaireRef, Response
 from mipat.rules.metrics import SpanMetrics
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
+READABLE_SCHEMA_VERSIONS = ("1.0", "2.0")
 DEFAULT_BANDS = "sdg-10-7-2"  # the band scheme of the overall index (rules/data/bands.yaml)
 Outcome = Literal["met", "partially_met", "not_met", "not_applicable", "not_answered", "waived"]
 OUTCOMES: tuple[Outcome, ...] = ("met", "partially_met", "not_met", "not_applicable", "not_answered", "waived")
 COUNTED: frozenset[str] = frozenset({"met", "partially_met", "not_met", "not_answered"})  # in the denominator
+# RuleResult fields a saved result leaves out: they follow from the pack and the response.
+RULE_FIELDS_FROM_PACK = frozenset(
+    {
+        "group",
+        "refs",
+        "priority",
+        "base_weight",
+        "condition",
+        "applies_if",
+        "evidence_required",
+        "evidence_cap",
+        "texts",
+    }
+)
+RULE_FIELDS_DERIVED = frozenset({"held", "answers"})
+RULE_DEFAULTS = {"waiver": None, "values": [], "evidence_capped": False}
 
 
 class _Model(BaseModel):
@@ -162,12 +187,39 @@ class Assessment(_Model):
         return next((r for r in self.rules if r.rule_id == rule_id), None)
 
     def to_json(self) -> str:
-        """Canonical JSON: stable key order and formatting, so the same input gives the same bytes."""
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        """The saved form (schema 2.0) as canonical JSON: sorted keys, no spaces, the same bytes for the same input.
+
+        Compact separators also let `json` use its C encoder (any `indent` forces the Python one).
+        """
+        data = self.model_dump(mode="json", exclude={"recommendations"})
+        data["schema_version"] = SCHEMA_VERSION
+        data["rules"] = [_stored_rule(rule) for rule in data["rules"]]
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def _stored_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    dropped = RULE_FIELDS_FROM_PACK | RULE_FIELDS_DERIVED
+    return {k: v for k, v in rule.items() if k not in dropped and not (k in RULE_DEFAULTS and v == RULE_DEFAULTS[k])}
 
 
 def assessment_json_schema() -> str:
+    """The JSON Schema of a saved result (schema 2.0), derived from the in-memory model."""
     schema = Assessment.model_json_schema()
+    schema["properties"].pop("recommendations")
+    schema["required"].remove("recommendations")
+    schema["$defs"].pop("Recommendation")
+    rule = schema["$defs"]["RuleResult"]
+    for key in RULE_FIELDS_FROM_PACK | RULE_FIELDS_DERIVED:
+        rule["properties"].pop(key)
+    rule["required"] = [k for k in rule["required"] if k in rule["properties"] and k not in RULE_DEFAULTS]
+    schema["properties"]["schema_version"] = {"const": SCHEMA_VERSION, "title": "Schema Version", "type": "string"}
+    used = set(re.findall(r'"#/\$defs/(\w+)"', json.dumps({k: v for k, v in schema.items() if k != "$defs"})))
+    while True:  # definitions reachable from the kept ones
+        more = set(re.findall(r'"#/\$defs/(\w+)"', json.dumps([schema["$defs"][d] for d in used]))) - used
+        if not more:
+            break
+        used |= more
+    schema["$defs"] = {k: v for k, v in schema["$defs"].items() if k in used}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://mipat.invalid/schema/assessment-{SCHEMA_VERSION}.json"
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -17,31 +17,35 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from mipat.assessment.provenance import Clock, tool_version
 from mipat.assessment.results import (
     COUNTED,
     DEFAULT_BANDS,
-    AnswerRead,
     Assessment,
     BandInfo,
     GroupScore,
     PackScore,
-    Recommendation,
     RuleResult,
     Scope,
     TailoringChange,
     ValueRead,
     Waiver,
 )
+from mipat.assessment.rule_traces import (
+    RuleDescription,
+    answers_read,
+    evidence_count,
+    recommendations,
+    shown_questions,
+)
 from mipat.assessment.tailoring import Exception_, LoadedTailoring, load_tailoring
 from mipat.questionnaires.catalogue import Catalogue, bundled_catalogue
 from mipat.questionnaires.i18n import Text
-from mipat.questionnaires.problems import InputError, Problem
-from mipat.questionnaires.responses import Evidence, Response
+from mipat.questionnaires.problems import Problem
+from mipat.questionnaires.responses import Response
 from mipat.questionnaires.validation import validate_file
 from mipat.rules.compiler import aggregate_key
 from mipat.rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describe, questions_read
@@ -56,43 +60,6 @@ from mipat.rules.packs import (
     bundled_packs,
     check_unique_rule_ids,
 )
-
-
-@dataclass(frozen=True)
-class Clock:
-    """When the assessment is made: fixed for reproducible runs, else now (UTC)."""
-
-    moment: dt.datetime
-
-    @classmethod
-    def fixed_or_now(cls, fixed: str | None = None) -> Clock:
-        if fixed:
-            return cls(_parse_moment(fixed))
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch:
-            return cls(dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC))
-        return cls(dt.datetime.now(tz=dt.UTC).replace(microsecond=0))
-
-    @property
-    def iso(self) -> str:
-        return self.moment.isoformat().replace("+00:00", "Z")
-
-
-def _parse_moment(text: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            f"--fixed-date {text!r} is not an ISO date or date-time (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)"
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def tool_version() -> str:
-    try:
-        return version("mipat")
-    except PackageNotFoundError:  # running from a source tree that was not installed
-        return "0+unknown"
 
 
 class Scorer:
@@ -155,7 +122,7 @@ class Scorer:
             bands=[_band_info(self.schemes[s]) for s in sorted({p.pack.bands for p in self.packs} | {DEFAULT_BANDS})],
             packs=packs_out,
             rules=rules_out,
-            recommendations=_recommendations(rules_out),
+            recommendations=recommendations(rules_out),
             metrics=metrics,
             metric_labels={m.id: m.label for m in metric_catalogue().metrics},
             tailoring=_tailoring_changes(self.tailoring, [p.pack.id for p in self.packs]),
@@ -168,8 +135,7 @@ class Scorer:
     ) -> tuple[list[tuple[LoadedPack, Rule, dict]], list[Problem]]:
         """Each rule's result fields (outcome, credit, trace), tailoring applied, plus expired-exception warnings."""
         evaluations = self.evaluator.evaluate(response, metrics)
-        answered = {qid: a.value for qid, a in response.answers.items() if a.answered}
-        shown = self.questionnaire.visible(answered)
+        shown = shown_questions(self.questionnaire, response)
         tailoring = self.tailoring.tailoring if self.tailoring else None
         disabled = {d.rule for d in tailoring.disable} if tailoring else set()
         weights = {w.rule: w.weight for w in tailoring.weights} if tailoring else {}
@@ -251,16 +217,7 @@ class Scorer:
         return packs_out, group_weights
 
     def _groups(self, scored_by: str) -> list[tuple[str, Text]]:
-        c = self.catalogue
-        if scored_by == "principles":
-            return [(p.id, p.title) for p in c.principles]
-        if scored_by == "actions":
-            return [(a.id, Text(en=f"Action {a.id}", fr=f"Action {a.id}", es=f"Acción {a.id}")) for a in c.actions]
-        if scored_by == "targets":
-            return [
-                (t.id, Text(**{lang: f"{t.id} {t.title.get(lang)}" for lang in ("en", "fr", "es")})) for t in c.targets
-            ]
-        return [(s.id, s.title) for s in c.sdg_1072_subcategories]
+        return self.catalogue.groups_scored_by(scored_by)
 
 
 def _mean(values: list[float]) -> float | None:
@@ -284,25 +241,6 @@ def _with_gains(
         gain_overall = gain_group / (scored_groups.get(loaded.pack.id) or 1) / (scored_packs or 1)
         results.append(RuleResult(**fields, gain_group=round(gain_group, 2), gain_overall=round(gain_overall, 2)))
     return results
-
-
-_PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-
-
-def _recommendations(rules: list[RuleResult]) -> list[Recommendation]:
-    ordered = sorted(rules, key=lambda r: (-r.gain_overall, _PRIORITY_ORDER[r.priority], r.rule_id))
-    return [
-        Recommendation(
-            rule_id=r.rule_id,
-            pack_id=r.pack_id,
-            group=r.group,
-            priority=r.priority,
-            gain_overall=r.gain_overall,
-            gain_group=r.gain_group,
-        )
-        for r in ordered
-        if r.gain_overall > 0
-    ]
 
 
 def _waiver(
@@ -330,19 +268,14 @@ class _StaticRule:
     """What a rule's trace needs that does not depend on the response, computed once per Scorer."""
 
     reads: tuple[str, ...]
-    trace_questions: tuple[str, ...]
-    condition: str
-    partial: str | None
-    applies_if: str | None
+    description: RuleDescription
     metrics: tuple[str, ...]
     aggregates: tuple[tuple[str, str], ...]
     reads_inventory: bool
-    texts: dict[str, Text]
 
     @classmethod
     def of(cls, rule: Rule) -> _StaticRule:
         scoring = [rule.when] + ([rule.partial_when] if rule.partial_when is not None else [])
-        evidence = rule.evidence.questions if rule.evidence else []
         metrics: list[str] = []
         aggregates: list[tuple[str, str]] = []
         for condition in rule.conditions().values():
@@ -354,14 +287,10 @@ class _StaticRule:
                     aggregates.append((aggregate_key(atom), describe(atom).rsplit(" ", 2)[0]))
         return cls(
             reads=tuple(dict.fromkeys(q for c in scoring for q in questions_read(c))),
-            trace_questions=tuple(dict.fromkeys(rule.questions() + evidence)),
-            condition=describe(rule.when),
-            partial=describe(rule.partial_when) if rule.partial_when is not None else None,
-            applies_if=describe(rule.applies_if) if rule.applies_if is not None else None,
+            description=RuleDescription.of(rule),
             metrics=tuple(dict.fromkeys(metrics)),
             aggregates=tuple(dict.fromkeys(aggregates)),
             reads_inventory=rule.reads_inventory(),
-            texts={key: getattr(rule.texts, key) for key in ("met", "not_met", "recommendation", "rationale")},
         )
 
 
@@ -377,7 +306,7 @@ def _rule_fields(
     level = "full" if evaluation.full else "partial" if evaluation.partial else "none"
     raw = 1.0 if level == "full" else rule.partial_credit if level == "partial" else 0.0
     evidence_questions = rule.evidence.questions if rule.evidence else []
-    has_evidence = any(_evidence_count(response, q) for q in evidence_questions)
+    has_evidence = any(evidence_count(response, q) for q in evidence_questions)
     capped = rule.evidence is not None and raw > rule.evidence.cap and not has_evidence
     credit = min(raw, rule.evidence.cap) if capped and rule.evidence else raw
     inventory_read = static.reads_inventory and bool(response.inventory)
@@ -395,39 +324,19 @@ def _rule_fields(
         outcome = "not_met"
     values = [ValueRead(name=f"metric {m}", value=metrics.values[m]) for m in static.metrics]
     values += [ValueRead(name=text, value=aggregates[key]) for key, text in static.aggregates]
+    described = static.description
     return {
         "rule_id": rule.id,
-        "group": rule.group,
-        "refs": rule.refs,
-        "priority": rule.priority,
-        "base_weight": rule.weight,
+        **described.static_fields(rule),
         "outcome": outcome,
         "credit": credit,
         "raw_credit": raw,
         "level": level,
-        "condition": static.condition,
-        "held": static.condition if level == "full" else static.partial if level == "partial" else None,
-        "applies_if": static.applies_if,
-        "evidence_required": evidence_questions,
+        "held": described.held(level),
         "evidence_capped": capped,
-        "evidence_cap": rule.evidence.cap if rule.evidence else None,
-        "answers": [
-            AnswerRead(question=q, value=response.value(q), shown=q in shown, evidence=_evidence_count(response, q))
-            for q in static.trace_questions
-        ],
+        "answers": answers_read(described.trace_questions, response, shown),
         "values": values,
-        "texts": static.texts,
     }
-
-
-def _evidence_count(response: Response, qid: str) -> int:
-    """Evidence attached to an answer, plus the items of an evidence-list answer."""
-    answer = response.answers.get(qid)
-    if answer is None:
-        return 0
-    value = answer.value
-    listed = sum(1 for item in value if isinstance(item, Evidence)) if isinstance(value, list) else 0
-    return len(answer.evidence) + listed
 
 
 def _scope(mapping: dict[str, str], response: Response) -> Scope:

@@ -25,7 +25,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-_CODE_FOLDERS = ("", "questionnaires", "rules", "assessment", "reports")
+_CODE_FOLDERS = ("", "questionnaires", "rules", "assessment", "reports", "portfolio")
 
 
 @cache

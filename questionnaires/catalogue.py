@@ -117,6 +117,19 @@ class Catalogue(_Entry):
     def subcategory(self, sid: str) -> SubCategory:
         return next(s for s in self.sdg_1072_subcategories if s.id == sid)
 
+    def groups_scored_by(self, scored_by: str) -> list[tuple[str, Text]]:
+        """The groups a pack scores (principles, actions, targets or 10.7.2 sub-categories), in catalogue order."""
+        if scored_by == "principles":
+            return [(p.id, p.title) for p in self.principles]
+        if scored_by == "actions":
+            return [(a.id, Text(en=f"Action {a.id}", fr=f"Action {a.id}", es=f"Acción {a.id}")) for a in self.actions]
+        if scored_by == "targets":
+            return [
+                (t.id, Text(**{lang: f"{t.id} {t.title.get(lang)}" for lang in ("en", "fr", "es")}))
+                for t in self.targets
+            ]
+        return [(s.id, s.title) for s in self.sdg_1072_subcategories]
+
     def reference_ids(self) -> dict[str, set[str]]:
         """Valid ids per reference kind, as written in questionnaire and rule-pack files."""
         return {

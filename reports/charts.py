@@ -216,8 +216,8 @@ def span_heat_map(
     """A counterpart × level grid; darker cells hold more partnerships and every count is printed."""
     row_label_room = 150.0
     cell_w = (width - row_label_room) / max(len(columns), 1)
-    column_lines = [_wrap_words(name, CONDENSED, 7.5, cell_w - 4) for name in columns]
-    row_lines = [_wrap_words(name, CONDENSED, 7.5, row_label_room - 8) for name in rows]
+    column_lines = [wrap_words(name, CONDENSED, 7.5, cell_w - 4) for name in columns]
+    row_lines = [wrap_words(name, CONDENSED, 7.5, row_label_room - 8) for name in rows]
     cell_h = max(24.0, 9.0 * max((len(lines) for lines in row_lines), default=1) + 6)
     header_height = 9.0 * max((len(lines) for lines in column_lines), default=1) + 6
     height = header_height + cell_h * len(rows) + 4
@@ -271,7 +271,7 @@ def _tint(share: float) -> colors.Color:
     )
 
 
-def _wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
+def wrap_words(text: str, font: str, size: float, width: float) -> list[str]:
     lines: list[str] = []
     current = ""
     for word in text.split():

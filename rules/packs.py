@@ -320,6 +320,34 @@ def _load_bundled_packs() -> tuple[LoadedPack, ...]:
     return loaded
 
 
+ARCHIVE_DIR = PACKS_DIR / "archive"
+
+
+def pack_with_hash(
+    pack_id: str, sha256: str, custom: list[LoadedPack] | tuple[LoadedPack, ...] = ()
+) -> LoadedPack | None:
+    """The pack `pack_id` whose file has this SHA-256: current, the user's own, or an archived release.
+
+    Archived packs are read without the cross-checks against today's questionnaire: they are used
+    for their texts and rule definitions only, to read back results scored with them.
+    """
+    for loaded in (*custom, *bundled_packs()):
+        if loaded.pack.id == pack_id and loaded.sha256 == sha256:
+            return loaded
+    return _archived_packs().get((pack_id, sha256))
+
+
+@cache
+def _archived_packs() -> dict[tuple[str, str], LoadedPack]:
+    found = {}
+    for path in sorted(ARCHIVE_DIR.glob("*.yaml")):
+        document = read_document(path, display=f"rules/packs/archive/{path.name}")
+        pack = Pack.model_validate(document.data)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        found[(pack.id, digest)] = LoadedPack(pack=pack, file=document.file, sha256=digest)
+    return found
+
+
 def available_packs(custom: list[Path] | tuple[Path, ...] = ()) -> list[LoadedPack]:
     """The bundled packs plus the user's own, validated the same way; rule ids unique across all."""
     packs = [*bundled_packs(), *(load_pack(path) for path in custom)]

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from mipat.assessment.results import Assessment
+from mipat.assessment.results_files import parse_result
 from mipat.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def test_report_from_a_response_prints_its_scores(runner: CliRunner, tmp_path: P
     pdf = tmp_path / "report.pdf"
     result = runner.invoke(main, ["report", FEDERAL, "-o", str(pdf), *FIXED])
     assert result.exit_code == 0, result.output
-    scored = Assessment.model_validate_json(runner.invoke(main, ["score", FEDERAL, "--format", "json", *FIXED]).output)
+    scored = parse_result(runner.invoke(main, ["score", FEDERAL, "--format", "json", *FIXED]).output)
     text = _text(pdf)
     assert f"{scored.overall_index:.1f}" in text
     assert PdfReader(pdf).metadata.title.startswith("Migration partnerships assessment")

@@ -11,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from mipat.assessment.results import Assessment
+from mipat.assessment.results_files import parse_result
 from mipat.cli import main
+from mipat.rules.packs import load_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -28,7 +30,8 @@ def runner() -> CliRunner:
 def _json(runner: CliRunner, *args: str) -> Assessment:
     result = runner.invoke(main, ["score", *args, "--format", "json", *FIXED])
     assert result.exit_code == 0, result.output
-    return Assessment.model_validate_json(result.output)
+    custom = [load_pack(Path(args[i + 1])) for i, arg in enumerate(args) if arg == "--pack"]
+    return parse_result(result.output, packs=custom)
 
 
 def test_score_prints_a_table_in_the_response_language(runner: CliRunner) -> None:
@@ -47,7 +50,7 @@ def test_score_json_is_reproducible_with_a_fixed_date(runner: CliRunner, monkeyp
     second = runner.invoke(main, ["score", NATIONAL, "--format", "json", *FIXED]).output
     assert first == second
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
-    epoch = Assessment.model_validate_json(runner.invoke(main, ["score", NATIONAL, "--format", "json"]).output)
+    epoch = parse_result(runner.invoke(main, ["score", NATIONAL, "--format", "json"]).output)
     assert epoch.generated_at == "2026-01-01T00:00:00Z"
 
 
@@ -84,7 +87,7 @@ def test_score_output_file_is_never_overwritten_without_force(runner: CliRunner,
     assert (
         runner.invoke(main, ["score", NATIONAL, "--format", "json", "-o", str(out), "--force", *FIXED]).exit_code == 0
     )
-    assert Assessment.model_validate_json(out.read_text()).input_file == NATIONAL
+    assert parse_result(out.read_text()).input_file == NATIONAL
 
 
 def test_invalid_response_exits_1_with_located_errors(runner: CliRunner) -> None:
@@ -163,6 +166,17 @@ def test_custom_pack_adds_its_rules(runner: CliRunner) -> None:
     rule = assessment.rule("CITY-WOS-01")
     assert rule is not None and rule.pack_id == "city-extra"
     assert any(p.id == "city-extra" for p in assessment.packs)
+
+
+def test_a_saved_result_of_a_custom_pack_reads_its_texts_from_that_pack_only(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "result.json"
+    pack = str(DATA / "custom_pack.yaml")
+    runner.invoke(main, ["score", CITY, "--pack", pack, "--format", "json", "-o", str(saved), *FIXED])
+    without = runner.invoke(main, ["report", str(saved), "-o", str(tmp_path / "a.pdf")])
+    assert without.exit_code == 1 and "city-extra" in without.output and "--pack" in without.output
+    assert not (tmp_path / "a.pdf").exists()
+    with_pack = runner.invoke(main, ["report", str(saved), "--pack", pack, "-o", str(tmp_path / "b.pdf")])
+    assert with_pack.exit_code == 0, with_pack.output
 
 
 def test_invalid_custom_pack_names_file_line_and_rule(runner: CliRunner) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from mipat.assessment.results import COUNTED, Assessment, assessment_json_schema
+from mipat.assessment.results_files import parse_result
 from mipat.assessment.scoring import Clock, Scorer
 from mipat.questionnaires.responses import Response
 from mipat.questionnaires.source_files import Document
@@ -137,12 +138,12 @@ def test_same_input_gives_the_same_json_byte_for_byte() -> None:
     first = Scorer().score_file(EXAMPLES / "city-es.yaml", CLOCK, display="city-es.yaml").to_json()
     second = Scorer().score_file(EXAMPLES / "city-es.yaml", CLOCK, display="city-es.yaml").to_json()
     assert first == second
-    assert '"generated_at": "2026-01-31T09:00:00Z"' in first
+    assert '"generated_at":"2026-01-31T09:00:00Z"' in first
 
 
 def test_result_json_round_trips_and_records_versions_and_hashes() -> None:
     assessment = example("federal-destination-en.yaml")
-    again = Assessment.model_validate_json(assessment.to_json())
+    again = parse_result(assessment.to_json())
     assert again == assessment
     import hashlib
 
