@@ -80,12 +80,12 @@ class Scorer:
     def close(self) -> None:
         self.evaluator.close()
 
-    def score_file(self, path: Path, clock: Clock, *, display: str | None = None) -> Assessment:
+    def score_file(self, path: Path, clock: Clock, *, display: str | None = None, trace: bool = True) -> Assessment:
         name = display or str(path)
         report = validate_file(path, display=name)
         response = report.raise_for_errors()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        return self.score(response, clock, input_file=name, input_sha256=digest, warnings=report.warnings)
+        return self.score(response, clock, input_file=name, input_sha256=digest, warnings=report.warnings, trace=trace)
 
     def score(
         self,
@@ -95,10 +95,13 @@ class Scorer:
         input_file: str = "<response>",
         input_sha256: str = "",
         warnings: list[Problem] | None = None,
+        trace: bool = True,
     ) -> Assessment:
+        """The Assessment of `response`. With trace=False (the lean path, for scores and saved results
+        only) rules carry no `answers`: a saved result does not store them, and reading it back restores them."""
         metrics = span_metrics(response)
         day = clock.moment.date()
-        drafts, expired = self._rule_outcomes(response, metrics, day)
+        drafts, expired = self._rule_outcomes(response, metrics, day, trace)
         packs_out, group_weights = self._pack_scores(drafts)
         indices = [p.index for p in packs_out if p.index is not None]
         overall = _mean(indices)
@@ -131,7 +134,7 @@ class Scorer:
         )
 
     def _rule_outcomes(
-        self, response: Response, metrics: SpanMetrics, day: dt.date
+        self, response: Response, metrics: SpanMetrics, day: dt.date, trace: bool = True
     ) -> tuple[list[tuple[LoadedPack, Rule, dict]], list[Problem]]:
         """Each rule's result fields (outcome, credit, trace), tailoring applied, plus expired-exception warnings."""
         evaluations = self.evaluator.evaluate(response, metrics)
@@ -156,6 +159,7 @@ class Scorer:
                     shown,
                     metrics,
                     evaluations.aggregates,
+                    trace,
                 )
                 fields.update(pack_id=loaded.pack.id, waiver=waiver, weight=weights.get(rule.id, rule.weight))
                 if waiver is not None and waiver.active:
@@ -302,6 +306,7 @@ def _rule_fields(
     shown: set[str],
     metrics: SpanMetrics,
     aggregates: dict[str, int],
+    trace: bool = True,
 ) -> dict:
     level = "full" if evaluation.full else "partial" if evaluation.partial else "none"
     raw = 1.0 if level == "full" else rule.partial_credit if level == "partial" else 0.0
@@ -334,7 +339,7 @@ def _rule_fields(
         "level": level,
         "held": described.held(level),
         "evidence_capped": capped,
-        "answers": answers_read(described.trace_questions, response, shown),
+        "answers": answers_read(described.trace_questions, response, shown) if trace else [],
         "values": values,
     }
 

@@ -103,7 +103,8 @@ def _score(item: BatchInput, options: BatchOptions) -> JobOutcome:
         if row is not None:
             return JobOutcome(input=item, row=row, resumed=True)
     clock = Clock.fixed_or_now(options.assessment_time)
-    assessment = scorer.score_file(item.path, clock, display=item.display)
+    # Without --pdf nothing reads the answers each rule read: the lean path skips that trace.
+    assessment = scorer.score_file(item.path, clock, display=item.display, trace=options.pdf)
     write_atomic(result_path, assessment.to_json(), force=True)
     if pdf_path is not None:
         from mipat.reports.pdf_report import render_pdf

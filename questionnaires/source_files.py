@@ -66,9 +66,14 @@ class Document:
     file: str
     data: Any
     lines: dict[Location, int] = field(default_factory=dict)
+    # JSON is parsed by the C decoder, which keeps no positions; its lines are found only when a
+    # problem must be located (a valid 40 KiB result would otherwise pay for a second, slow parse).
+    json_text: str | None = field(default=None, repr=False)
 
     def line_of(self, location: Location) -> int | None:
         """Line of the value at `location`, or of its nearest located ancestor."""
+        if self.json_text is not None:
+            self.lines, self.json_text = _json_lines(self.json_text), None
         loc = tuple(location)
         while loc:
             if loc in self.lines:
@@ -288,7 +293,7 @@ def parse_json(text: str, name: str) -> Document:
     depth = _depth(data)
     if depth > MAX_DEPTH:
         raise _fail(name, "too-deep", f"document is nested deeper than {MAX_DEPTH} levels")
-    return Document(name, data, _json_lines(text))
+    return Document(name, data, json_text=text)
 
 
 def _reject_constant(token: str) -> None:
