@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["batch", "results_frame", "score_file"]
+__version__ = "0.2.0"
+__all__ = ["__version__", "batch", "results_frame", "score_file"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
+    if name in ("batch", "results_frame", "score_file"):
         from mipat import api
 
         return getattr(api, name)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from mipat import __version__
 from mipat.questionnaires.languages import LANGUAGES
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class MipatGroup(click.Group):
 
 @click.group(cls=MipatGroup)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.version_option(package_name="mipat")
+@click.version_option(package_name="mipat", version=__version__)
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """mipat: Migration Partnerships Assessment Toolkit."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 
 from mipat.questionnaires.problems import InputError
 
@@ -41,10 +39,8 @@ def _parse_moment(text: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-@cache
 def tool_version() -> str:
-    # Read once: package metadata lookups cost a third of a millisecond, on every result.
-    try:
-        return version("mipat")
-    except PackageNotFoundError:  # running from a source tree that was not installed
-        return "0+unknown"
+    # The package's own constant, not its installed metadata: importlib.metadata costs 35 ms per command.
+    from mipat import __version__
+
+    return __version__
