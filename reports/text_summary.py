@@ -6,6 +6,7 @@ import textwrap
 
 from mipat.assessment.results import DEFAULT_BANDS, Assessment, RuleResult
 from mipat.questionnaires.i18n import Language
+from mipat.questionnaires.responses import Evidence, Partner
 from mipat.reports.strings import word
 
 WIDTH = 100
@@ -57,9 +58,18 @@ def render_summary(assessment: Assessment, lang: Language, *, top: int = 5) -> s
     return "\n".join(lines) + "\n"
 
 
+def _item(value: object) -> str:
+    # Codes of a multiple choice are plain strings (whose `.title` is a str method, not a field).
+    if isinstance(value, Evidence):
+        return value.title
+    if isinstance(value, Partner):
+        return value.name
+    return str(value)
+
+
 def _value(value: object) -> str:
     if isinstance(value, list):
-        return "[" + ", ".join(getattr(v, "title", None) or getattr(v, "name", None) or str(v) for v in value) + "]"
+        return "[" + ", ".join(_item(v) for v in value) + "]"
     return str(value)
 
 

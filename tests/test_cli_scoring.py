@@ -209,3 +209,25 @@ def test_schema_command_prints_the_published_schema(runner: CliRunner) -> None:
     result = runner.invoke(main, ["schema"])
     assert result.exit_code == 0
     assert result.output == (ROOT / "assessment" / "assessment.schema.json").read_text()
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_explain_renders_every_rule_of_every_example(example: Path) -> None:
+    """Multiple-choice answers (lists of codes) once crashed explain: every rule, every answer type."""
+    from mipat.assessment.provenance import Clock
+    from mipat.assessment.scoring import Scorer
+    from mipat.reports.text_summary import render_explanation
+
+    assessment = Scorer().score_file(example, Clock.fixed_or_now("2026-01-31"))
+    for rule in assessment.rules:
+        text = render_explanation(assessment, rule, assessment.language)  # type: ignore[arg-type]
+        assert rule.rule_id in text
+        for answer in rule.answers:
+            if isinstance(answer.value, list) and answer.value and isinstance(answer.value[0], str):
+                assert all(code in text for code in answer.value)
+
+
+def test_explain_prints_the_codes_of_a_multiple_choice_answer(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["explain", NATIONAL, "GCM-IC-05", *FIXED])
+    assert result.exit_code == 0, result.output
+    assert "GCM-IC-05" in result.output and "built-in" not in result.output
