@@ -239,10 +239,10 @@ class ReportCanvas(Canvas):
                 self.drawRightString(right, y, c.draft_marker)
                 self.setFont(SANS, 7.5)
                 self.setFillColor(MUTED)
-            right_text = _fit(c.header_right, SANS, 7.5, (right - left) / 3)
+            right_text = fit_text(c.header_right, SANS, 7.5, (right - left) / 3)
             right_width = self.stringWidth(right_text, SANS, 7.5) + marker_width
             self.drawRightString(right - marker_width, y, right_text)
-            self.drawString(left, y, _fit(c.header_left, SANS, 7.5, right - left - right_width - 16))
+            self.drawString(left, y, fit_text(c.header_left, SANS, 7.5, right - left - right_width - 16))
             self.setStrokeColor(RULE)
             self.setLineWidth(0.4)
             self.line(left, y - 3.5, right, y - 3.5)
@@ -255,7 +255,7 @@ class ReportCanvas(Canvas):
         label = c.page_label(page, total)
         self.drawRightString(right, y, label)
         room = right - left - self.stringWidth(label, SANS, 7.5) - 12
-        self.drawString(left, y, _fit(c.footer_left, SANS, 7.5, room))
+        self.drawString(left, y, fit_text(c.footer_left, SANS, 7.5, room))
         self.restoreState()
 
     def _draw_contents(self, area: _TocArea, entries: list[tuple[int, _Mark]]) -> None:
@@ -290,7 +290,7 @@ class ReportCanvas(Canvas):
         self.restoreState()
 
 
-def _fit(text: str, font: str, size: float, width: float) -> str:
+def fit_text(text: str, font: str, size: float, width: float) -> str:
     """`text`, shortened with an ellipsis so that it fits in `width` points."""
     if stringWidth(text, font, size) <= width:
         return text

@@ -1,7 +1,7 @@
 """The portfolio PDF of a batch: how a set of scored responses compares, in English, French or Spanish.
 
-Built from the batch's summary rows and layout alone (plus the bundled rule packs for the wording of
-rule recommendations); no score is recomputed. Contents, in order: a title block (responses scored,
+Built from the batch's summary rows and layout alone (the layout carries each rule's recommendation
+text); no score is recomputed and the rules layer is not imported. Contents, in order: a title block (responses scored,
 inputs that failed, date), the distribution of overall bands, a heat map of the GCM guiding
 principles and pack indices per response, a comparison table of the responses and the most common gaps.
 
@@ -48,7 +48,7 @@ from mipat.assessment.summary_layout import SummaryLayout
 from mipat.assessment.summary_rows import GAPS_PER_RESPONSE, SummaryRow
 from mipat.questionnaires.i18n import Language
 from mipat.reports.charts import wrap_words
-from mipat.reports.pdf_document import Chrome, Heading, Metadata, build_pdf, literal
+from mipat.reports.pdf_document import Chrome, Heading, Metadata, build_pdf, fit_text, literal
 from mipat.reports.pdf_styles import (
     CONDENSED,
     CONDENSED_BOLD,
@@ -581,7 +581,7 @@ def score_grid(
     cell_h = 14.0
     if rotate_heads:
         head_h = 64.0
-        head_lines = [[_fit(text, CONDENSED, size, head_h - 6)] for text in heads]
+        head_lines = [[fit_text(text, CONDENSED, size, head_h - 6)] for text in heads]
     else:
         head_lines = [wrap_words(text, CONDENSED, size, cell_w - 4)[:3] for text in heads]
         head_h = 9.0 * max((len(lines) for lines in head_lines), default=1) + 6
@@ -685,12 +685,3 @@ def score_legend(label: str, not_scored: str, *, width: float) -> Drawing:
     drawing.add(String(x + 11, 4.5, "–", fontName=SANS, fontSize=6.5, fillColor=INK, textAnchor="middle"))
     drawing.add(String(x + 28, 4.5, not_scored, fontName=CONDENSED, fontSize=7.5, fillColor=INK))
     return drawing
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """`text`, shortened with an ellipsis so that it fits in `width` points."""
-    if stringWidth(text, font, size) <= width:
-        return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
