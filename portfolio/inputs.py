@@ -24,6 +24,12 @@ class BatchUsageError(MipatError):
     exit_code = 2
 
 
+class BatchWorkerError(MipatError):
+    """Worker processes cannot start at all (exit code 1): nothing could be scored."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class BatchInput:
     """One response file of a batch: where it is, how it is shown, and the id its outputs are named by."""

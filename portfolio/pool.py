@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from mipat.portfolio.inputs import BatchInput
+from mipat.portfolio.inputs import BatchInput, BatchWorkerError
 from mipat.portfolio.worker import BatchOptions, JobOutcome, prepare, run_job
 
 DEFAULT_TIMEOUT = 120.0  # seconds for one response; the slowest real response takes well under one
+# A worker's start (imports, engine build) is not a response's time: it gets its own, generous bound.
+STARTUP_TIMEOUT = 300.0
 
 
 def _worker_main(conn: Connection, options: BatchOptions) -> None:
@@ -102,8 +104,8 @@ class WorkerPool:
                                 continue
                     if failure is None and worker.process.sentinel in ready and not worker.process.is_alive():
                         failure = f"the worker process ended unexpectedly (exit code {worker.process.exitcode})"
-                    if not worker.ready and failure is None and now - worker.started > self.timeout:
-                        raise RuntimeError(f"a batch worker did not start within {self.timeout:g} s")
+                    if not worker.ready and failure is None and now - worker.started > STARTUP_TIMEOUT:
+                        raise BatchWorkerError(f"a batch worker did not start within {STARTUP_TIMEOUT:g} s")
                     if failure is None and worker.job is not None and now - worker.started > self.timeout:
                         failure = f"scoring took longer than {self.timeout:g} s; the worker was stopped"
                     if failure is None:
@@ -113,7 +115,7 @@ class WorkerPool:
                     workers[i] = self._start()
                     if job is None:
                         if not worker.ready:  # a worker that cannot even start would fail every job
-                            raise RuntimeError(f"a batch worker could not start: {failure}")
+                            raise BatchWorkerError(f"a batch worker could not start: {failure}")
                         continue
                     key = id(job)
                     attempts[key] = attempts.get(key, 0) + 1
