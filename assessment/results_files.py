@@ -57,12 +57,17 @@ def result_of(document: Document, packs: Sequence[LoadedPack] = ()) -> Assessmen
         )
     data = _rehydrated(data, document, packs) if version == SCHEMA_VERSION else _upgraded(data, version, document.file)
     try:
-        return Assessment.model_validate(data)
+        assessment = Assessment.model_validate(data)
     except ValidationError as exc:
         problems = schema_problems(document, exc)
         raise InputError(
             f"{document.file}: not a valid mipat result ({len(problems)} problem(s))", problems[:20]
         ) from None
+    if version == SCHEMA_VERSION:  # not stored: the rules ordered by gain, as scoring ordered them
+        from mipat.assessment.rule_traces import recommendations
+
+        assessment = assessment.model_copy(update={"recommendations": recommendations(assessment.rules)})
+    return assessment
 
 
 def _upgraded(data: dict[str, Any], version: str, file: str) -> dict[str, Any]:
@@ -78,8 +83,7 @@ def _upgraded(data: dict[str, Any], version: str, file: str) -> dict[str, Any]:
 
 def _rehydrated(data: dict[str, Any], document: Document, packs: Sequence[LoadedPack]) -> dict[str, Any]:
     """The stored result plus the fields it leaves out, from its packs and its response."""
-    from mipat.assessment.results import RuleResult
-    from mipat.assessment.rule_traces import RuleDescription, answers_read, recommendations, shown_questions
+    from mipat.assessment.rule_traces import RuleDescription, answers_read, shown_questions
     from mipat.questionnaires.definition import find_questionnaire
     from mipat.questionnaires.responses import Response
     from mipat.rules.packs import pack_with_hash
@@ -129,11 +133,4 @@ def _rehydrated(data: dict[str, Any], document: Document, packs: Sequence[Loaded
             "answers": answers_read(described.trace_questions, response, shown),
         }
         rules.append(full)
-    try:
-        ordered = recommendations([RuleResult.model_validate(r) for r in rules])
-    except ValidationError as exc:
-        problems = schema_problems(document, exc)
-        raise InputError(
-            f"{document.file}: not a valid mipat result ({len(problems)} problem(s))", problems[:20]
-        ) from None
-    return {**data, "rules": rules, "recommendations": ordered}
+    return {**data, "rules": rules, "recommendations": []}

@@ -43,7 +43,6 @@ from mipat.assessment.rule_traces import (
 )
 from mipat.assessment.tailoring import Exception_, LoadedTailoring, load_tailoring
 from mipat.questionnaires.catalogue import Catalogue, bundled_catalogue
-from mipat.questionnaires.i18n import Text
 from mipat.questionnaires.problems import Problem
 from mipat.questionnaires.responses import Response
 from mipat.questionnaires.validation import validate_file
@@ -180,7 +179,7 @@ class Scorer:
             pack = loaded.pack
             scheme = self.schemes[pack.bands]
             groups: list[GroupScore] = []
-            for group_id, title in self._groups(pack.scored_by):
+            for group_id, title in self.catalogue.groups_scored_by(pack.scored_by):
                 members = by_group.get((pack.id, group_id), [])
                 if not members:
                     continue
@@ -219,9 +218,6 @@ class Scorer:
                 )
             )
         return packs_out, group_weights
-
-    def _groups(self, scored_by: str) -> list[tuple[str, Text]]:
-        return self.catalogue.groups_scored_by(scored_by)
 
 
 def _mean(values: list[float]) -> float | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -17,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from mipat.assessment.summary_rows import SummaryRow, summary_row
 from mipat.portfolio.inputs import BatchInput
+from mipat.questionnaires.problems import MipatError
 
 if TYPE_CHECKING:
+    from mipat.assessment.results import Assessment
     from mipat.assessment.scoring import Scorer
 
 RESULTS_DIR = "results"
@@ -73,8 +74,6 @@ def prepare(options: BatchOptions) -> None:
 
 def run_job(item: BatchInput, options: BatchOptions) -> JobOutcome:
     """Score one response and write its outputs; any failure becomes an outcome, never an exception."""
-    from mipat.questionnaires.problems import MipatError
-
     try:
         if options.before_each:
             module, _, name = options.before_each.partition(":")
@@ -111,37 +110,35 @@ def _score(item: BatchInput, options: BatchOptions) -> JobOutcome:
 
         language = options.lang or assessment.language
         write_atomic(pdf_path, render_pdf(assessment, language), force=True)  # type: ignore[arg-type]
-    row = summary_row(
-        assessment,
-        id=item.id,
-        result_file=str(result_path.relative_to(out)),
-        pdf_file=str(pdf_path.relative_to(out)) if pdf_path else None,
-    )
-    return JobOutcome(input=item, row=row)
+    return JobOutcome(input=item, row=_row(assessment, item, result_path, pdf_path))
 
 
 def _resumed_row(item: BatchInput, result_path: Path, pdf_path: Path | None, scorer: Scorer) -> SummaryRow | None:
     """The row of an earlier run's result, if that result is for these exact input bytes and packs."""
-    from mipat.assessment.results_files import read_result
+    from mipat.assessment.results_files import MAX_RESULT_BYTES, result_of
+    from mipat.questionnaires.source_files import read_document
 
     if not result_path.is_file() or (pdf_path is not None and not pdf_path.is_file()):
         return None
     try:
-        raw = json.loads(result_path.read_bytes())
+        document = read_document(result_path, max_bytes=MAX_RESULT_BYTES)
         digest = hashlib.sha256(item.path.read_bytes()).hexdigest()
-    except (OSError, ValueError):
+    except (OSError, MipatError):
         return None
+    raw = document.data if isinstance(document.data, dict) else {}
     packs = {p["id"]: p.get("sha256") for p in raw.get("packs", []) if isinstance(p, dict)}
     expected = {p.pack.id: p.sha256 for p in scorer.packs}
     tailoring = scorer.tailoring.sha256 if scorer.tailoring else None
     if raw.get("input_sha256") != digest or packs != expected or raw.get("tailoring_sha256") != tailoring:
         return None
     try:
-        assessment = read_result(result_path)
-    except Exception:
+        assessment = result_of(document, scorer.packs)
+    except MipatError:
         return None
-    if assessment is None:
-        return None
+    return _row(assessment, item, result_path, pdf_path)
+
+
+def _row(assessment: Assessment, item: BatchInput, result_path: Path, pdf_path: Path | None) -> SummaryRow:
     out = result_path.parent.parent
     return summary_row(
         assessment,
