@@ -106,6 +106,14 @@ class Inventory(_Model):
 ScopeField = Literal["authority", "level", "country", "period_start", "period_end", "lead"]
 
 
+class EarlierVersion(_Model):
+    """A released version this one reads unchanged: it only added questions or options, so every
+    response of `version` is also a valid response of this one. `changes` is the note shown on upgrade."""
+
+    version: str = Field(pattern=SEMVER)
+    changes: Text
+
+
 class Manifest(_Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9-]{2,60}$")
     version: str = Field(pattern=SEMVER)
@@ -115,6 +123,7 @@ class Manifest(_Model):
     sections: list[str] = Field(min_length=1)
     inventory: str
     scope: dict[ScopeField, str] = {}  # which questions say who and what period a response covers
+    supersedes: list[EarlierVersion] = []
 
 
 class Questionnaire(_Model):
@@ -128,6 +137,11 @@ class Questionnaire(_Model):
     sections: list[Section]
     inventory: Inventory
     scope: dict[ScopeField, str] = {}
+    supersedes: list[EarlierVersion] = []
+
+    def reads(self, version: str) -> EarlierVersion | None:
+        """The earlier version `version` if this questionnaire reads its responses unchanged."""
+        return next((e for e in self.supersedes if e.version == version), None)
 
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
@@ -161,6 +175,20 @@ class Questionnaire(_Model):
                 if question.id in answered:
                     values[question.id] = answered[question.id]
         return shown
+
+    def open_questions(self, answered: dict[str, object]) -> set[str]:
+        """Unanswered questions that are shown, or hidden only because a question their `show_if`
+        reads is itself open: answering that gate may still show them."""
+        shown = self.visible(answered)
+        found: set[str] = set()
+        for question in self.questions():
+            if question.id in answered:
+                continue
+            if question.id in shown or (
+                question.show_if is not None and any(t.question in found for t in answer_tests(question.show_if))
+            ):
+                found.add(question.id)
+        return found
 
     def section_of(self, qid: str) -> Section | None:
         return next((s for s in self.sections if any(q.id == qid for q in s.questions)), None)
@@ -230,6 +258,7 @@ def load_questionnaire(folder: Path, catalogue: Catalogue | None = None) -> Ques
         sections=[s for s, _ in sections],
         inventory=inventory,
         scope=manifest.scope,
+        supersedes=manifest.supersedes,
     )
 
 
@@ -394,4 +423,7 @@ def default_questionnaire() -> Questionnaire:
 
 
 def find_questionnaire(qid: str, version: str) -> Questionnaire | None:
-    return next((q for q in bundled_questionnaires() if q.id == qid and q.version == version), None)
+    """The questionnaire `qid` of this version, or the newer one that reads its responses unchanged."""
+    known = [q for q in bundled_questionnaires() if q.id == qid]
+    exact = next((q for q in known if q.version == version), None)
+    return exact or next((q for q in known if q.reads(version)), None)

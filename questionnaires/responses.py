@@ -55,6 +55,11 @@ class Evidence(_Strict):
             raise ValueError("date must be YYYY, YYYY-MM or YYYY-MM-DD")
         return value
 
+    @property
+    def checkable(self) -> bool:
+        """Whether a reader can find the document: a title plus a reference (number, URL) or a date."""
+        return bool(self.reference and self.reference.strip()) or self.date is not None
+
 
 class Partner(_Strict):
     name: str = Field(min_length=1, max_length=300)

@@ -147,6 +147,18 @@ class _Checker:
             )
             return None
         match = next((q for q in known if q.id == self.ref.id and q.version == self.ref.version), None)
+        upgraded = next((q for q in known if q.id == self.ref.id and q.reads(self.ref.version)), None)
+        if match is None and upgraded is not None:
+            earlier = upgraded.reads(self.ref.version)
+            assert earlier is not None
+            self.warn(
+                "response-upgraded",
+                f"this response was made for version {self.ref.version} of {self.ref.id} and is read as "
+                f"version {upgraded.version}, unchanged: {earlier.changes.en}",
+                ("questionnaire", "version"),
+            )
+            self.ref = QuestionnaireRef(id=upgraded.id, version=upgraded.version)
+            return upgraded
         if match is None:
             self.error(
                 "version-mismatch",
@@ -182,7 +194,7 @@ class _Checker:
         if envelope is None:
             return None
         return Response(
-            questionnaire=envelope.questionnaire,
+            questionnaire=self.ref or envelope.questionnaire,
             status=envelope.status,
             language=envelope.language,
             respondent=envelope.respondent,
@@ -230,6 +242,7 @@ class _Checker:
                 continue
             if answer is not None:
                 result[question.id] = answer
+                self.warn_uncheckable(question.id, answer, raw.get(question.id))
             if final and question.required and (answer is None or not answer.answered):
                 self.error(
                     "required-missing",
@@ -239,6 +252,22 @@ class _Checker:
                     expected=_expected(questionnaire, question),
                 )
         return result
+
+    def warn_uncheckable(self, qid: str, answer: Answer, entry: Any) -> None:
+        """Evidence that cannot be checked does not count for scoring; say so where it was written."""
+        value_loc: Location = ("answers", qid, "value") if isinstance(entry, dict) else ("answers", qid)
+        listed = answer.value if isinstance(answer.value, list) else []
+        items = [((*value_loc, i), e) for i, e in enumerate(listed) if isinstance(e, Evidence)]
+        items += [(("answers", qid, "evidence", i), e) for i, e in enumerate(answer.evidence)]
+        for loc, item in items:
+            if not item.checkable:
+                self.warn(
+                    "evidence-uncheckable",
+                    f"evidence {item.title[:60]!r} gives no reference, link or date, so a reader cannot find it; "
+                    "it does not count as supporting evidence until it has one",
+                    loc,
+                    question=qid,
+                )
 
     def parse_entry(
         self, question: Question, entry: Any, loc: Location, check_value: Callable[..., Any]

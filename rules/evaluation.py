@@ -70,8 +70,10 @@ class RulesEvaluator:
     def __init__(self, packs: Sequence[LoadedPack]) -> None:
         if not packs:
             raise ValueError("at least one rule pack is needed")
-        refs = {(p.pack.questionnaire.id, p.pack.questionnaire.version) for p in packs}
-        if len(refs) != 1:
+        # A pack written for an earlier version the current questionnaire reads unchanged runs on it.
+        resolved = {p.file: find_questionnaire(p.pack.questionnaire.id, p.pack.questionnaire.version) for p in packs}
+        targets = {(q.id, q.version) for q in resolved.values() if q is not None}
+        if len(targets) != 1 or None in resolved.values():
             raise DefinitionError(
                 "the selected packs are written for different questionnaires",
                 [
@@ -83,7 +85,7 @@ class RulesEvaluator:
                     for p in packs
                 ],
             )
-        questionnaire = find_questionnaire(*refs.pop())
+        questionnaire = resolved[packs[0].file]
         assert questionnaire is not None, "load_pack checked the questionnaire"
         self.packs = list(packs)
         self.questionnaire: Questionnaire = questionnaire

@@ -195,7 +195,7 @@ def test_a_pack_that_would_overload_the_engine_is_rejected_not_run(runner: CliRu
     )
     path = tmp_path / "big.yaml"
     path.write_text(
-        "id: big-pack\nversion: 0.1.0\nquestionnaire: {id: mipat-partnerships, version: 1.0.0}\nscored_by: principles\n"
+        "id: big-pack\nversion: 0.1.0\nquestionnaire: {id: mipat-partnerships, version: 1.1.0}\nscored_by: principles\n"
         "bands: sdg-10-7-2\ntitle: {en: Big, fr: Gros, es: Grande}\ndescription: {en: Big, fr: Gros, es: Grande}\nrules:\n"
         + rules
     )

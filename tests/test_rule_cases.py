@@ -41,7 +41,7 @@ def _scorer(pack_id: str) -> Scorer:
 def case_response(case: dict[str, Any]) -> Response:
     answers = {"RS.1": "national", **(case.get("answers") or {})}
     data = {
-        "questionnaire": {"id": "mipat-partnerships", "version": "1.0.0"},
+        "questionnaire": {"id": "mipat-partnerships", "version": "1.1.0"},
         "status": "draft",
         "respondent": {"organisation": "Test authority"},
         "answers": answers,

@@ -29,7 +29,7 @@ def scorer() -> Scorer:
 
 def draft(answers: dict[str, Any], inventory: list[dict[str, Any]] | None = None, status: str = "draft") -> Response:
     data = {
-        "questionnaire": {"id": "mipat-partnerships", "version": "1.0.0"},
+        "questionnaire": {"id": "mipat-partnerships", "version": "1.1.0"},
         "status": status,
         "respondent": {"organisation": "Ministry"},
         "answers": answers,
@@ -151,7 +151,7 @@ def test_result_json_round_trips_and_records_versions_and_hashes() -> None:
         assessment.input_sha256 == hashlib.sha256((EXAMPLES / "federal-destination-en.yaml").read_bytes()).hexdigest()
     )
     assert {p.id: p.sha256 for p in assessment.packs} == {p.pack.id: p.sha256 for p in bundled_packs()}
-    assert assessment.tool_version and assessment.questionnaire.version == "1.0.0"
+    assert assessment.tool_version and assessment.questionnaire.version == "1.1.0"
 
 
 def test_published_json_schema_is_current() -> None:

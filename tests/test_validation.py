@@ -144,7 +144,7 @@ def test_yes_no_and_country_code_no_are_read_as_text() -> None:
 
 def test_final_response_must_name_the_organisation(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
-    path.write_text("questionnaire: {id: mipat-partnerships, version: 1.0.0}\nstatus: final\nanswers: {}\n")
+    path.write_text("questionnaire: {id: mipat-partnerships, version: 1.1.0}\nstatus: final\nanswers: {}\n")
     p = _find(validate_file(path).problems, "required-missing")
     assert p is not None
     assert any("organisation" in x.message for x in validate_file(path).problems)
@@ -153,7 +153,7 @@ def test_final_response_must_name_the_organisation(tmp_path: Path) -> None:
 def test_top_level_schema_errors_are_located(tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(
-        "questionnaire: {id: mipat-partnerships, version: 1.0.0}\nstatus: finished\nlanguage: de\nextra: 1\n"
+        "questionnaire: {id: mipat-partnerships, version: 1.1.0}\nstatus: finished\nlanguage: de\nextra: 1\n"
     )
     problems = validate_file(path).problems
     assert _find(problems, "schema", line=2).path == "status"
