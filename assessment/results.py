@@ -8,7 +8,7 @@ already holds: per rule its outcome, level, credit, weight, gains, waiver and th
 read, but not the rule's texts, conditions or references (read back from the pack with the SHA-256
 recorded in `packs`), nor the answers it read (read back from `response`), nor the recommendations
 (the rules ordered by gain). That makes a result about a sixth of schema 1.0's size. Schema 1.0
-results, which copied all of it, still load as they are.
+results, which copied all of it, still load as they are. Schema 2.1 adds `overall_bands` (see below).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from mipat.questionnaires.problems import Problem
 from mipat.questionnaires.responses import AnswerValue, QuestionnaireRef, Response
 from mipat.rules.metrics import SpanMetrics
 
-SCHEMA_VERSION = "2.0"
-READABLE_SCHEMA_VERSIONS = ("1.0", "2.0")
-DEFAULT_BANDS = "sdg-10-7-2"  # the band scheme of the overall index (rules/data/bands.yaml)
+SCHEMA_VERSION = "2.1"
+READABLE_SCHEMA_VERSIONS = ("1.0", "2.0", "2.1")
+COMPACT_SCHEMA_VERSIONS = ("2.0", "2.1")  # stored without pack texts; read back with the packs
+DEFAULT_BANDS = "mipat-development"  # the band scheme of the overall index (rules/data/bands.yaml)
 Outcome = Literal["met", "partially_met", "not_met", "not_applicable", "not_answered", "waived"]
 OUTCOMES: tuple[Outcome, ...] = ("met", "partially_met", "not_met", "not_applicable", "not_answered", "waived")
 COUNTED: frozenset[str] = frozenset({"met", "partially_met", "not_met", "not_answered"})  # in the denominator
@@ -173,6 +174,10 @@ class Assessment(_Model):
     scope: Scope
     overall_index: float | None
     overall_band: int | None
+    # The band scheme of overall_band. Schema 2.1 scores the overall index as the mean of the scored
+    # groups of the packs marked `overall`, banded mipat-development; before, it was the mean of the
+    # pack indices, banded sdg-10-7-2 (the default, so earlier results read as they were).
+    overall_bands: str = "sdg-10-7-2"
     bands: list[BandInfo]
     packs: list[PackScore]
     rules: list[RuleResult]

@@ -15,7 +15,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from mipat.assessment.results import READABLE_SCHEMA_VERSIONS, RULE_DEFAULTS, SCHEMA_VERSION, Assessment
+from mipat.assessment.results import (
+    COMPACT_SCHEMA_VERSIONS,
+    READABLE_SCHEMA_VERSIONS,
+    RULE_DEFAULTS,
+    SCHEMA_VERSION,
+    Assessment,
+)
 from mipat.questionnaires.model_loading import schema_problems
 from mipat.questionnaires.problems import InputError, Problem
 from mipat.questionnaires.source_files import Document, read_document
@@ -55,7 +61,10 @@ def result_of(document: Document, packs: Sequence[LoadedPack] = ()) -> Assessmen
             f"{document.file}: result schema {version!r} is not one this mipat reads "
             f"(expected one of {', '.join(READABLE_SCHEMA_VERSIONS)}; a newer mipat wrote it?)"
         )
-    data = _rehydrated(data, document, packs) if version == SCHEMA_VERSION else _upgraded(data, version, document.file)
+    if version in COMPACT_SCHEMA_VERSIONS:
+        data = _rehydrated(data, document, packs)
+    if version != SCHEMA_VERSION:
+        data = _upgraded(data, version, document.file)
     try:
         assessment = Assessment.model_validate(data)
     except ValidationError as exc:
@@ -63,18 +72,25 @@ def result_of(document: Document, packs: Sequence[LoadedPack] = ()) -> Assessmen
         raise InputError(
             f"{document.file}: not a valid mipat result ({len(problems)} problem(s))", problems[:20]
         ) from None
-    if version == SCHEMA_VERSION:  # not stored: the rules ordered by gain, as scoring ordered them
+    if version in COMPACT_SCHEMA_VERSIONS:  # not stored: the rules ordered by gain, as scoring ordered them
         from mipat.assessment.rule_traces import recommendations
 
         assessment = assessment.model_copy(update={"recommendations": recommendations(assessment.rules)})
     return assessment
 
 
+_UPGRADE_NOTES = {
+    "1.0": "rule texts are those it recorded; its overall index is the mean of its pack indices, banded sdg-10-7-2",
+    "2.0": "its overall index is the mean of its pack indices, banded sdg-10-7-2 (2.1 averages the scored groups "
+    "of the GCM-principle, objective-23 and SDG-17 packs and bands them mipat-development)",
+}
+
+
 def _upgraded(data: dict[str, Any], version: str, file: str) -> dict[str, Any]:
     note = Problem(
         severity="warning",
         code="result-upgraded",
-        message=f"saved with result schema {version}, read as {SCHEMA_VERSION}: rule texts are those it recorded",
+        message=f"saved with result schema {version}, read as {SCHEMA_VERSION}: {_UPGRADE_NOTES[version]}",
         file=file,
     )
     warnings = data.get("warnings") if isinstance(data.get("warnings"), list) else []

@@ -66,13 +66,23 @@ def shown_questions(questionnaire: Questionnaire, response: Response) -> set[str
 
 
 def evidence_count(response: Response, qid: str) -> int:
-    """Evidence attached to an answer, plus the items of an evidence-list answer."""
+    """Checkable evidence attached to an answer, plus the checkable items of an evidence-list answer.
+
+    An item without a reference, link or date cannot be checked, so it supports nothing (validation warns).
+    """
     answer = response.answers.get(qid)
     if answer is None:
         return 0
     value = answer.value
-    listed = sum(1 for item in value if isinstance(item, Evidence)) if isinstance(value, list) else 0
-    return len(answer.evidence) + listed
+    listed = sum(1 for item in value if isinstance(item, Evidence) and item.checkable) if isinstance(value, list) else 0
+    return sum(1 for item in answer.evidence if item.checkable) + listed
+
+
+def open_questions(questionnaire: Questionnaire, response: Response) -> set[str]:
+    """Questions still to be answered: shown and unanswered, or hidden only because a question their
+    skip logic reads is itself still open (an unanswered gate decides nothing yet)."""
+    answered = {qid: a.value for qid, a in response.answers.items() if a.answered}
+    return questionnaire.open_questions(answered)
 
 
 def answers_read(questions: tuple[str, ...], response: Response, shown: set[str]) -> list[AnswerRead]:

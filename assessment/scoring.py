@@ -3,14 +3,18 @@
 Per rule (outcome, credit):
   waived         an active exception; left out of the score
   not_applicable its `applies_if` is false; left out of the score
-  not_answered   none of the questions it reads is answered although shown; credit 0, counted
+  not_answered   none of the questions it reads is answered, and one of them is still open (shown,
+                 or hidden only by an unanswered gate), or it reads the empty inventory of a draft;
+                 credit 0, counted
   met / partially_met / not_met   full credit (1), partial credit (`partial_credit`), or 0
 Evidence: a rule with an evidence requirement earns at most `cap` unless one of its evidence
-questions carries evidence.
+questions carries checkable evidence (a reference, link or date).
 
 Group score = Σ weight × credit / Σ weight of counted rules × 100 (None when nothing counts).
-Pack index = mean of its group scores; overall index = mean of the pack indices. For the SDG 10.7.2
-pack, with one rule per sub-category, the pack index is the official D = Σ s_j / 5 × 100.
+Pack index = mean of its group scores. Overall index = mean of the scored groups of every pack marked
+`overall` (GCM principles, objective-23 actions, SDG-17 targets), each group weighing the same, so no
+single rule outweighs a principle. The SDG 10.7.2 crosswalk (one rule per sub-category, its pack
+index the official D = Σ s_j / 5 × 100) is reported on its own and stays out of the overall index.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from mipat.assessment.rule_traces import (
     RuleDescription,
     answers_read,
     evidence_count,
+    open_questions,
     recommendations,
     shown_questions,
 )
@@ -102,9 +107,10 @@ class Scorer:
         day = clock.moment.date()
         drafts, expired = self._rule_outcomes(response, metrics, day, trace)
         packs_out, group_weights = self._pack_scores(drafts)
-        indices = [p.index for p in packs_out if p.index is not None]
-        overall = _mean(indices)
-        rules_out = _with_gains(drafts, packs_out, group_weights, len(indices))
+        in_overall = {p.pack.id for p in self.packs if p.pack.overall}
+        overall_groups = [g.score for p in packs_out if p.id in in_overall for g in p.groups if g.score is not None]
+        overall = _mean(overall_groups)
+        rules_out = _with_gains(drafts, group_weights, in_overall, len(overall_groups))
         default_scheme = self.schemes[DEFAULT_BANDS]
         return Assessment(
             tool="mipat",
@@ -121,6 +127,7 @@ class Scorer:
             scope=_scope(self.questionnaire.scope, response),
             overall_index=overall,
             overall_band=default_scheme.band_for(overall).code if overall is not None else None,
+            overall_bands=DEFAULT_BANDS,
             bands=[_band_info(self.schemes[s]) for s in sorted({p.pack.bands for p in self.packs} | {DEFAULT_BANDS})],
             packs=packs_out,
             rules=rules_out,
@@ -138,6 +145,7 @@ class Scorer:
         """Each rule's result fields (outcome, credit, trace), tailoring applied, plus expired-exception warnings."""
         evaluations = self.evaluator.evaluate(response, metrics)
         shown = shown_questions(self.questionnaire, response)
+        pending = open_questions(self.questionnaire, response)
         tailoring = self.tailoring.tailoring if self.tailoring else None
         disabled = {d.rule for d in tailoring.disable} if tailoring else set()
         weights = {w.rule: w.weight for w in tailoring.weights} if tailoring else {}
@@ -156,6 +164,7 @@ class Scorer:
                     evaluations.rules[rule.id],
                     response,
                     shown,
+                    pending,
                     metrics,
                     evaluations.aggregates,
                     trace,
@@ -226,19 +235,18 @@ def _mean(values: list[float]) -> float | None:
 
 def _with_gains(
     drafts: list[tuple[LoadedPack, Rule, dict]],
-    packs: list[PackScore],
     group_weights: dict[tuple[str, str], float],
-    scored_packs: int,
+    in_overall: set[str],
+    overall_groups: int,
 ) -> list[RuleResult]:
     """Rule results with the points their group, and the overall index, would gain if they were met."""
-    scored_groups = {p.id: sum(1 for g in p.groups if g.score is not None) for p in packs}
     results: list[RuleResult] = []
     for loaded, rule, fields in drafts:
         applicable = group_weights.get((loaded.pack.id, rule.group), 0.0)
         gain_group = 0.0
         if fields["outcome"] in COUNTED and applicable:
             gain_group = 100 * fields["weight"] * (1 - fields["credit"]) / applicable
-        gain_overall = gain_group / (scored_groups.get(loaded.pack.id) or 1) / (scored_packs or 1)
+        gain_overall = gain_group / overall_groups if loaded.pack.id in in_overall and overall_groups else 0.0
         results.append(RuleResult(**fields, gain_group=round(gain_group, 2), gain_overall=round(gain_overall, 2)))
     return results
 
@@ -300,6 +308,7 @@ def _rule_fields(
     evaluation: RuleEvaluation,
     response: Response,
     shown: set[str],
+    pending: set[str],
     metrics: SpanMetrics,
     aggregates: dict[str, int],
     trace: bool = True,
@@ -310,13 +319,16 @@ def _rule_fields(
     has_evidence = any(evidence_count(response, q) for q in evidence_questions)
     capped = rule.evidence is not None and raw > rule.evidence.cap and not has_evidence
     credit = min(raw, rule.evidence.cap) if capped and rule.evidence else raw
-    inventory_read = static.reads_inventory and bool(response.inventory)
     reads = static.reads
-    unanswered = bool(reads) and not any(q in response.answers and response.answers[q].answered for q in reads)
+    answered = any(q in response.answers and response.answers[q].answered for q in reads)
+    inventory_given = static.reads_inventory and bool(response.inventory)
+    # A draft's empty inventory is not yet filled in; a final response's empty inventory is an answer.
+    inventory_open = static.reads_inventory and not response.inventory and response.status == "draft"
+    still_open = any(q in pending for q in reads) or inventory_open
     if evaluation.not_applicable:
         outcome, credit = "not_applicable", 0.0
-    elif unanswered and not inventory_read and any(q in shown for q in reads):
-        outcome = "not_answered"
+    elif not answered and not inventory_given and still_open:
+        outcome, credit = "not_answered", 0.0
     elif credit >= 1:
         outcome = "met"
     elif credit > 0:

@@ -81,25 +81,36 @@ def _categories(p: Partnership, cat: MetricCatalogue) -> set[str]:
 
 
 _NONSTATE = "non_state"
+
+
+def _active(ps: list[Partnership]) -> list[Partnership]:
+    return [p for p in ps if p.get("status") == "active"]
+
+
 _FORMULAS: dict[str, Callable[[list[Partnership], MetricCatalogue], float]] = {
     "partnerships": lambda ps, cat: len(ps),
     "active_partnerships": lambda ps, cat: sum(1 for p in ps if p.get("status") == "active"),
-    "nonstate_kinds": lambda ps, cat: len({k for p in ps for k in _kinds(p) if cat.category_of(k) == _NONSTATE}),
-    "counterpart_categories": lambda ps, cat: len({c for p in ps for c in _categories(p, cat)}),
-    "levels": lambda ps, cat: len({p.get("level") for p in ps if p.get("level")}),
+    "nonstate_kinds": lambda ps, cat: len(
+        {k for p in _active(ps) for k in _kinds(p) if cat.category_of(k) == _NONSTATE}
+    ),
+    "counterpart_categories": lambda ps, cat: len({c for p in _active(ps) for c in _categories(p, cat)}),
+    "levels": lambda ps, cat: len({p.get("level") for p in _active(ps) if p.get("level")}),
     "matrix_cells": lambda ps, cat: len(
-        {(c, p.get("level")) for p in ps if p.get("level") for c in _categories(p, cat)}
+        {(c, p.get("level")) for p in _active(ps) if p.get("level") for c in _categories(p, cat)}
     ),
     "subnational_partnerships": lambda ps, cat: sum(
-        1 for p in ps if "subnational" in _categories(p, cat) or p.get("level") == "local"
+        1 for p in _active(ps) if "subnational" in _categories(p, cat) or p.get("level") == "local"
     ),
-    "nonstate_partnerships": lambda ps, cat: sum(1 for p in ps if _NONSTATE in _categories(p, cat)),
-    "share_formalised": lambda ps, cat: _share(ps, lambda p: _CREDIT.get(str(p.get("formalised")), 0.0)),
-    "share_monitored": lambda ps, cat: _share(ps, lambda p: _CREDIT.get(str(p.get("monitored")), 0.0)),
-    "share_funded": lambda ps, cat: _share(ps, lambda p: _CREDIT.get(str(p.get("funded")), 0.0)),
-    "share_with_safeguards": lambda ps, cat: _share(ps, lambda p: 1.0 if p.get("safeguards") else 0.0),
+    "nonstate_partnerships": lambda ps, cat: sum(1 for p in _active(ps) if _NONSTATE in _categories(p, cat)),
+    "share_formalised": lambda ps, cat: _share(_active(ps), lambda p: _CREDIT.get(str(p.get("formalised")), 0.0)),
+    "share_monitored": lambda ps, cat: _share(_active(ps), lambda p: _CREDIT.get(str(p.get("monitored")), 0.0)),
+    "share_funded": lambda ps, cat: _share(_active(ps), lambda p: _CREDIT.get(str(p.get("funded")), 0.0)),
+    # any one safeguard (data protection alone, say) is not enough: the clause on human rights is
+    "share_human_rights_safeguards": lambda ps, cat: _share(
+        _active(ps), lambda p: 1.0 if "human_rights" in (p.get("safeguards") or []) else 0.0
+    ),
     "share_migrant_voice": lambda ps, cat: _share(
-        ps, lambda p: 1.0 if p.get("migrant_participation") in ("involved", "co_implementing") else 0.0
+        _active(ps), lambda p: 1.0 if p.get("migrant_participation") in ("involved", "co_implementing") else 0.0
     ),
 }
 
@@ -111,7 +122,7 @@ def span_metrics(response: Response) -> SpanMetrics:
     partners_by_kind: dict[str, int] = {}
     for p in items:
         level = p.get("level")
-        for category in _categories(p, cat):
+        for category in _categories(p, cat) if p.get("status") == "active" else ():
             if isinstance(level, str):
                 matrix[category][level] += 1
         for partner in _partners(p):

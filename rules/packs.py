@@ -49,7 +49,11 @@ class _Model(BaseModel):
 
 
 class RuleTexts(_Model):
+    """What the report says for each outcome: `met`, `partial` (required when the rule has a
+    `partial_when`) and `not_met`; the action to take; and the normative basis (`rationale`)."""
+
     met: Text
+    partial: Text | None = None
     not_met: Text
     recommendation: Text
     rationale: Text
@@ -102,6 +106,8 @@ class Pack(_Model):
     questionnaire: QuestionnaireRef
     scored_by: ScoredBy
     bands: str
+    # False for a crosswalk reported on its own (SDG 10.7.2): its groups stay out of the overall index.
+    overall: bool = True
     title: Text
     description: Text
     rules: list[Rule] = Field(min_length=1)
@@ -132,7 +138,9 @@ class Band(_Model):
 class BandScheme(_Model):
     id: str
     source: str
-    status: Literal["confirmed", "partial", "unconfirmed"]
+    # confirmed/partial/unconfirmed: an official scheme and how far its cut-offs were verified;
+    # judgement: mipat's own scheme, documented as such
+    status: Literal["confirmed", "partial", "unconfirmed", "judgement"]
     note: str
     bands: list[Band] = Field(min_length=2)
 
