@@ -244,6 +244,7 @@ def explain(
     from mipat.assessment.provenance import Clock
     from mipat.assessment.scoring import build_scorer
     from mipat.reports.text_summary import render_explanation
+    from mipat.rules.conditions import describe
 
     scorer = build_scorer(packs, tailoring)
     try:
@@ -258,8 +259,17 @@ def explain(
         )
     if as_json:
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True))
-    else:
-        click.echo(render_explanation(assessment, result, lang or assessment.language), nl=False)  # type: ignore[arg-type]
+        return
+    language = lang or assessment.language
+    rule = next(r for p in scorer.packs for r in p.pack.rules if r.id == rule_id)
+    worded = {"condition": describe(rule.when, language), "applies_if": None, "held": None}
+    if rule.applies_if is not None:
+        worded["applies_if"] = describe(rule.applies_if, language)
+    if result.level == "partial" and rule.partial_when is not None:
+        worded["held"] = describe(rule.partial_when, language)
+    elif result.level == "full":
+        worded["held"] = worded["condition"]
+    click.echo(render_explanation(assessment, result.model_copy(update=worded), language), nl=False)  # type: ignore[arg-type]
 
 
 @main.group()
@@ -318,19 +328,21 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
     lines = [
         f"{rule.id} · {loaded.pack.id} {loaded.pack.version} · {loaded.pack.scored_by}: {rule.group}",
         f"weight {rule.weight:g} · priority {rule.priority}",
-        f"when: {describe(rule.when)}",
+        f"when: {describe(rule.when, lang)}",
     ]
     if rule.partial_when is not None:
-        lines.append(f"partial_when ({rule.partial_credit:g}): {describe(rule.partial_when)}")
+        lines.append(f"partial_when ({rule.partial_credit:g}): {describe(rule.partial_when, lang)}")
     if rule.applies_if is not None:
-        lines.append(f"applies_if: {describe(rule.applies_if)}")
+        lines.append(f"applies_if: {describe(rule.applies_if, lang)}")
     if rule.evidence is not None:
         lines.append(f"evidence: on {', '.join(rule.evidence.questions)}, else credit capped at {rule.evidence.cap:g}")
     refs = rule.refs.model_dump(exclude_defaults=True)
     if refs:
         lines.append("refs: " + "; ".join(f"{k} {', '.join(map(str, v))}" for k, v in refs.items()))
-    for key in ("met", "not_met", "recommendation", "rationale"):
-        lines.append(f"{key}: {getattr(rule.texts, key).get(lang)}")  # type: ignore[arg-type]
+    for key in ("met", "partial", "not_met", "recommendation", "rationale"):
+        text = getattr(rule.texts, key)
+        if text is not None:
+            lines.append(f"{key}: {text.get(lang)}")  # type: ignore[arg-type]
     click.echo("\n".join(lines))
 
 

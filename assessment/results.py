@@ -135,10 +135,14 @@ class BandInfo(_Model):
 
 
 class Recommendation(_Model):
+    """A rule short of full credit. `kind`: act (change practice), document (attach a checkable
+    document to what is reported as in place) or answer (a draft's open questions)."""
+
     rule_id: str
     pack_id: str
     group: str
     priority: str
+    kind: Literal["act", "document", "answer"] = "act"
     gain_overall: float
     gain_group: float
 

@@ -17,7 +17,7 @@ from mipat.questionnaires.responses import Evidence, Response
 from mipat.rules.conditions import describe
 from mipat.rules.packs import Rule
 
-TEXT_KEYS = ("met", "not_met", "recommendation", "rationale")
+TEXT_KEYS = ("met", "partial", "not_met", "recommendation", "rationale")
 _PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -39,7 +39,7 @@ class RuleDescription:
             partial=describe(rule.partial_when) if rule.partial_when is not None else None,
             applies_if=describe(rule.applies_if) if rule.applies_if is not None else None,
             trace_questions=tuple(dict.fromkeys(rule.questions() + evidence)),
-            texts={key: getattr(rule.texts, key) for key in TEXT_KEYS},
+            texts={key: getattr(rule.texts, key) for key in TEXT_KEYS if getattr(rule.texts, key) is not None},
         )
 
     def held(self, level: str) -> str | None:
@@ -101,6 +101,7 @@ def recommendations(rules: list[RuleResult]) -> list[Recommendation]:
             pack_id=r.pack_id,
             group=r.group,
             priority=r.priority,
+            kind="document" if r.evidence_capped else "answer" if r.outcome == "not_answered" else "act",
             gain_overall=r.gain_overall,
             gain_group=r.gain_group,
         )

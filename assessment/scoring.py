@@ -280,12 +280,24 @@ class _StaticRule:
     metrics: tuple[str, ...]
     aggregates: tuple[tuple[str, str], ...]
     reads_inventory: bool
+    inventory_fields: tuple[str, ...]  # the inventory fields its metrics and partnership tests need
 
     @classmethod
     def of(cls, rule: Rule) -> _StaticRule:
         scoring = [rule.when] + ([rule.partial_when] if rule.partial_when is not None else [])
         metrics: list[str] = []
         aggregates: list[tuple[str, str]] = []
+        fields: list[str] = []
+        needs = {m.id: m.reads for m in metric_catalogue().metrics}
+        for condition in scoring:
+            for atom in atoms(condition):
+                if isinstance(atom, MetricTest):
+                    fields += needs.get(atom.metric, [])
+                elif isinstance(atom, CountTest | DistinctTest):
+                    spec = atom.partnerships if isinstance(atom, CountTest) else atom.distinct
+                    fields += ["partners" if key == "partner_kind" else key for key in spec.where]
+                    if isinstance(atom, DistinctTest):
+                        fields.append("partners" if atom.distinct.of == "partner_kind" else atom.distinct.of)
         for condition in rule.conditions().values():
             for atom in atoms(condition):
                 if isinstance(atom, MetricTest):
@@ -299,6 +311,7 @@ class _StaticRule:
             metrics=tuple(dict.fromkeys(metrics)),
             aggregates=tuple(dict.fromkeys(aggregates)),
             reads_inventory=rule.reads_inventory(),
+            inventory_fields=tuple(dict.fromkeys(fields)),
         )
 
 
@@ -321,9 +334,14 @@ def _rule_fields(
     credit = min(raw, rule.evidence.cap) if capped and rule.evidence else raw
     reads = static.reads
     answered = any(q in response.answers and response.answers[q].answered for q in reads)
-    inventory_given = static.reads_inventory and bool(response.inventory)
-    # A draft's empty inventory is not yet filled in; a final response's empty inventory is an answer.
-    inventory_open = static.reads_inventory and not response.inventory and response.status == "draft"
+    # A draft's inventory is still being filled in: until one entry gives every field a rule needs, the
+    # rule has nothing to judge. In a final response the inventory, even empty, is the answer.
+    inventory_open = (
+        static.reads_inventory
+        and response.status == "draft"
+        and not any(all(p.get(f) not in (None, []) for f in static.inventory_fields) for p in response.inventory)
+    )
+    inventory_given = static.reads_inventory and not inventory_open
     still_open = any(q in pending for q in reads) or inventory_open
     if evaluation.not_applicable:
         outcome, credit = "not_applicable", 0.0

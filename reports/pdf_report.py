@@ -28,7 +28,7 @@ from reportlab.platypus import (
     Table,
 )
 
-from mipat.assessment.results import DEFAULT_BANDS, Assessment, GroupScore, PackScore, RuleResult
+from mipat.assessment.results import Assessment, GroupScore, PackScore, Recommendation, RuleResult
 from mipat.questionnaires.catalogue import bundled_catalogue
 from mipat.questionnaires.definition import Questionnaire, find_questionnaire
 from mipat.questionnaires.i18n import Language
@@ -44,6 +44,7 @@ from mipat.reports.answer_text import (
 )
 from mipat.reports.charts import principles_spider, span_heat_map, target_bars
 from mipat.reports.comparison import new_gaps, resolved_gaps, score_changes
+from mipat.reports.findings import action, finding
 from mipat.reports.pdf_document import Anchor, Chrome, ContentsPlaceholder, Heading, Metadata, Para, build_pdf, literal
 from mipat.reports.pdf_styles import (
     PAGE_MARGIN,
@@ -123,8 +124,7 @@ class _Report:
     @property
     def default_scheme(self) -> str:
         """The band scheme of the overall index."""
-        ids = [b.id for b in self.a.bands]
-        return DEFAULT_BANDS if DEFAULT_BANDS in ids else (ids[0] if ids else "")
+        return self.a.overall_bands
 
     def authority(self) -> str:
         s = self.a.scope
@@ -335,15 +335,25 @@ class _Report:
                     out.append(Para(markup, st.bullet, bulletText="•"))
 
         out.append(self.heading(self.w("top_actions"), 1, in_toc=False))
-        top = a.recommendations[:5]
-        if not top:
+        top = [rec for rec in a.recommendations if rec.kind == "act"][:5]
+        if top:
+            out.append(self.text(self.w("pdf_top_actions_intro")))
+            out.append(self.actions_table(top))
+        else:
             out.append(self.text(self.w("pdf_no_actions")))
-            return out
-        out.append(self.text(self.w("pdf_top_actions_intro")))
+        document = [rec for rec in a.recommendations if rec.kind == "document"][:5]
+        if document:
+            out.append(self.heading(self.w("document_it"), 1, in_toc=False))
+            out.append(self.text(self.w("document_it_intro")))
+            out.append(self.actions_table(document))
+        return out
+
+    def actions_table(self, recommendations: list[Recommendation]) -> Table:
+        st = self.st
         rows = [self.head_row(self.w("rule"), self.w("recommendation"), self.w("gain"))]
-        for rec in top:
-            rule = a.rule(rec.rule_id)
-            text = rule.texts["recommendation"].get(self.lang) if rule else ""
+        for rec in recommendations:
+            rule = self.a.rule(rec.rule_id)
+            text = (action(rule, self.lang) or "") if rule else ""
             rows.append(
                 [
                     [self.cell(rec.rule_id, st.cell_bold), self.cell(self.group_title(rec.pack_id, rec.group))],
@@ -351,8 +361,7 @@ class _Report:
                     self.cell(self.w("pdf_gain_points", gain=self.num(rec.gain_overall, 2)), st.cell_right),
                 ]
             )
-        out.append(self.table(rows, [105, FRAME_WIDTH - 105 - 70, 70]))
-        return out
+        return self.table(rows, [105, FRAME_WIDTH - 105 - 70, 70])
 
     def pack_index_text(self, pack: PackScore) -> str:
         if pack.index is None and self.all_not_applicable(pack):
@@ -682,7 +691,10 @@ class _Report:
         st = self.st
         rules = [r for r in self.a.rules if r.pack_id == pack.id and r.group == group.id]
         met = [r for r in rules if r.outcome == "met"]
-        open_ = [r for r in rules if r.outcome in ("partially_met", "not_met", "not_answered")]
+        open_ = [
+            r for r in rules if r.outcome in ("partially_met", "not_met", "not_answered") and not r.evidence_capped
+        ]
+        undocumented = [r for r in rules if r.evidence_capped and r.outcome not in ("not_applicable", "waived")]
         aside = [r for r in rules if r.outcome in ("not_applicable", "waived")]
         score = self.group_score_text(group)
         band = self.band(pack.bands, group.band)
@@ -691,7 +703,7 @@ class _Report:
         summary = self.group_summary(pack, group.id)
         if summary:
             out.append(self.text(summary, st.group_summary))
-        if met or open_:
+        if met or open_ or undocumented:
             out.append(self.text(self.w("pdf_well_developed"), st.h4))
             if met:
                 for rule in met:
@@ -704,6 +716,10 @@ class _Report:
                     out += self.finding(rule, open_gap=True)
             else:
                 out.append(self.text(self.w("pdf_nothing_open"), st.finding_text))
+            if undocumented:
+                out.append(self.text(self.w("document_it"), st.h4))
+                for rule in sorted(undocumented, key=lambda r: (-r.gain_group, r.rule_id)):
+                    out += self.finding(rule, open_gap=True)
         else:
             out.append(self.text(self.w("pdf_group_unscored"), st.finding_text))
         if aside:
@@ -722,7 +738,7 @@ class _Report:
             facts.append(self.w("pdf_labelled", label=self.w("gain"), text=f"+{self.num(rule.gain_group)}"))
         out: list[Flowable] = [
             self.text(" · ".join(facts), st.finding_head),
-            self.text(rule.texts["not_met" if open_gap else "met"].get(self.lang), st.finding_text),
+            self.text(finding(rule, self.lang), st.finding_text),
         ]
         read = dict.fromkeys(answer.question for answer in rule.answers)
         titles = [f"{qid}: {title}" for qid in read for title in evidence_titles(self.a.response, qid)]
@@ -734,9 +750,9 @@ class _Report:
             cap = self.num(rule.evidence_cap)
             capped = self.w("evidence_capped", cap=cap, questions=", ".join(rule.evidence_required))
             out.append(self.text(capped, st.finding_meta))
-        if open_gap:
-            recommendation = rule.texts["recommendation"].get(self.lang)
-            text = self.w("pdf_labelled", label=self.w("recommendation"), text=recommendation)
+        next_step = action(rule, self.lang) if open_gap else None
+        if next_step:
+            text = self.w("pdf_labelled", label=self.w("recommendation"), text=next_step)
             out.append(literal(text, st.finding_action, bulletText="→"))
         return out
 
@@ -838,7 +854,7 @@ class _Report:
             rows = [self.head_row(self.w("rule"), self.w("pdf_delta"), self.w("finding"))]
             for item in changes:
                 r = item.rule
-                text = r.texts["met" if r.outcome == "met" else "not_met"].get(self.lang)
+                text = finding(r, self.lang)
                 was_now = self.w(
                     "pdf_was_now", before=self.w(f"outcome_{item.before}"), now=self.w(f"outcome_{item.now}")
                 )

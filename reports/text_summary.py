@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from mipat.assessment.results import DEFAULT_BANDS, Assessment, RuleResult
+from mipat.assessment.results import Assessment, RuleResult
 from mipat.questionnaires.i18n import Language
 from mipat.questionnaires.responses import Evidence, Partner
+from mipat.reports.findings import action, finding
 from mipat.reports.strings import word
 
 WIDTH = 100
@@ -37,7 +38,7 @@ def render_summary(assessment: Assessment, lang: Language, *, top: int = 5) -> s
     lines += [
         "",
         f"{word('overall_index', lang):<60} {_score(assessment.overall_index, lang)}  "
-        f"{_band_label(assessment, DEFAULT_BANDS, assessment.overall_band, lang)}",
+        f"{_band_label(assessment, assessment.overall_bands, assessment.overall_band, lang)}",
     ]
     for pack in assessment.packs:
         lines += [
@@ -48,11 +49,13 @@ def render_summary(assessment: Assessment, lang: Language, *, top: int = 5) -> s
         for group in pack.groups:
             label = f"  {group.id:<26} {group.title.get(lang)}"[:60]
             lines.append(f"{label:<60} {_score(group.score, lang)}  {group.band or ''}")
-    if assessment.recommendations:
-        lines += ["", word("top_actions", lang) + ":"]
-        for rec in assessment.recommendations[:top]:
+    for kind, heading in (("act", "top_actions"), ("document", "document_it")):
+        listed = [rec for rec in assessment.recommendations if rec.kind == kind][:top]
+        if listed:
+            lines += ["", word(heading, lang) + ":"]
+        for rec in listed:
             rule = assessment.rule(rec.rule_id)
-            text = rule.texts["recommendation"].get(lang) if rule else ""
+            text = (action(rule, lang) or "") if rule else ""
             head = f"  +{rec.gain_overall:4.1f}  {rec.rule_id:<16} "
             lines += textwrap.wrap(text, WIDTH, initial_indent=head, subsequent_indent=" " * len(head))
     return "\n".join(lines) + "\n"
@@ -108,13 +111,11 @@ def render_explanation(assessment: Assessment, result: RuleResult, lang: Languag
             f"{word('gain', lang)}: +{result.gain_group:g} ({result.group}), "
             f"+{result.gain_overall:g} ({word('overall_index', lang)})"
         )
-    finding = result.texts["met" if result.outcome == "met" else "not_met"].get(lang)
     for key, text in (
-        ("finding", finding),
-        ("recommendation", result.texts["recommendation"].get(lang)),
+        ("finding", finding(result, lang)),
+        ("recommendation", action(result, lang)),
         ("rationale", result.texts["rationale"].get(lang)),
     ):
-        if key == "recommendation" and result.outcome == "met":
-            continue
-        lines += textwrap.wrap(f"{word(key, lang)}: {text}", WIDTH, subsequent_indent="  ")
+        if text:
+            lines += textwrap.wrap(f"{word(key, lang)}: {text}", WIDTH, subsequent_indent="  ")
     return "\n".join(lines) + "\n"

@@ -207,40 +207,61 @@ def questions_read(condition: Condition) -> list[str]:
     return list(dict.fromkeys(a.q for a in atoms(condition) if isinstance(a, AnswerTest)))
 
 
-def describe(condition: Condition) -> str:
-    """Compact one-line text of a condition, for traces and `mipat rules show`."""
+def describe(condition: Condition, lang: str = "en") -> str:
+    """Compact one-line text of a condition, for traces and `mipat rules show`.
+
+    Question ids, codes and metric names stay as written (they are what the files use); the
+    connecting words follow `lang`.
+    """
     if isinstance(condition, AllOf):
-        return " and ".join(_paren(c) for c in condition.all)
+        return f" {_word('and', lang)} ".join(_paren(c, lang) for c in condition.all)
     if isinstance(condition, AnyOf):
-        return " or ".join(_paren(c) for c in condition.any)
+        return f" {_word('or', lang)} ".join(_paren(c, lang) for c in condition.any)
     if isinstance(condition, Not):
-        return f"not {_paren(condition.not_)}"
+        return f"{_word('not', lang)} {_paren(condition.not_, lang)}"
     if isinstance(condition, AnswerTest):
         op, operand = condition.operator, condition.operand
         if op == "in":
-            return f"{condition.q} in [{', '.join(str(c) for c in operand)}]"
+            return f"{condition.q} {_word('in', lang)} [{', '.join(str(c) for c in operand)}]"
         if op == "answered":
-            return f"{condition.q} {'answered' if operand else 'unanswered'}"
-        return f"{condition.q} {_SYMBOL.get(op, op)} {operand}"
+            return f"{condition.q} {_word('answered' if operand else 'unanswered', lang)}"
+        return f"{condition.q} {_symbol(op, lang)} {operand}"
     if isinstance(condition, MetricTest):
-        return f"metric {condition.metric} {_SYMBOL[condition.operator]} {condition.operand}"
+        return f"{_word('metric', lang)} {condition.metric} {_symbol(condition.operator, lang)} {condition.operand}"
     if isinstance(condition, CountTest):
         spec = condition.partnerships
-        return f"partnerships{_where(spec.where)} {_SYMBOL[spec.operator]} {spec.operand}"
+        return f"{_word('partnerships', lang)}{_where(spec.where, lang)} {_symbol(spec.operator, lang)} {spec.operand}"
     spec = condition.distinct
-    among = f" among [{', '.join(str(c) for c in spec.among)}]" if spec.among else ""
-    return f"distinct {spec.of}{among}{_where(spec.where)} {_SYMBOL[spec.operator]} {spec.operand}"
+    among = f" {_word('among', lang)} [{', '.join(str(c) for c in spec.among)}]" if spec.among else ""
+    return (
+        f"{_word('distinct', lang)} {spec.of}{among}{_where(spec.where, lang)} "
+        f"{_symbol(spec.operator, lang)} {spec.operand}"
+    )
 
 
-_SYMBOL = {"eq": "=", "ne": "≠", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<", "includes": "includes"}
+_SYMBOL = {"eq": "=", "ne": "≠", "gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}
+_WORDS = {"in": "is_one_of", "answered": "is_answered", "unanswered": "is_unanswered", "metric": "cond_metric",
+          "partnerships": "cond_partnerships", "where": "cond_where", "distinct": "cond_distinct",
+          "among": "cond_among"}  # fmt: skip
 
 
-def _where(where: PartnershipFilter) -> str:
+def _word(key: str, lang: str) -> str:
+    from mipat.questionnaires.ui_strings import ui  # only when a condition is put into words
+
+    return ui(_WORDS.get(key, key), lang)  # type: ignore[arg-type]
+
+
+def _symbol(op: str, lang: str) -> str:
+    return _word("includes", lang) if op == "includes" else _SYMBOL.get(op, op)
+
+
+def _where(where: PartnershipFilter, lang: str = "en") -> str:
     if not where:
         return ""
-    return " where " + ", ".join(f"{k} in [{', '.join(str(c) for c in v)}]" for k, v in where.items())
+    tests = ", ".join(f"{k} {_word('in', lang)} [{', '.join(str(c) for c in v)}]" for k, v in where.items())
+    return f" {_word('where', lang)} {tests}"
 
 
-def _paren(condition: Condition) -> str:
-    text = describe(condition)
+def _paren(condition: Condition, lang: str = "en") -> str:
+    text = describe(condition, lang)
     return f"({text})" if isinstance(condition, AllOf | AnyOf) else text

@@ -31,6 +31,7 @@ class Counterpart(BaseModel):
 class MetricDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     id: str
+    reads: list[str] = []  # inventory fields the metric needs
     label: Text
 
 
