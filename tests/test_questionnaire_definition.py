@@ -111,6 +111,34 @@ def test_the_inventory_captures_what_a_ministry_records_per_partnership() -> Non
     assert {"state", "subnational_authority", "migrants", "diaspora", "trade_unions", "employers"} <= kinds
 
 
+def test_options_added_in_1_1_0_keep_every_earlier_code_in_place() -> None:
+    q = default_questionnaire()
+    sta7 = q.codes(q.question("STA.7"))
+    assert sta7 == [
+        "non_refoulement", "individual_assessment", "best_interests_child", "reintegration_support",
+        "independent_monitoring", "no_collective_expulsion", "effective_remedy", "agreed_procedures", "none",
+    ]  # fmt: skip
+    loc4 = q.codes(q.question("LOC.4"))
+    assert loc4.index("marrakech_mayors_declaration") == loc4.index("global_parliament_of_mayors") + 1
+    safeguards = q.codes(next(f for f in q.inventory.fields if f.id == "safeguards"))
+    assert safeguards[:2] == ["human_rights", "non_refoulement"]
+
+
+def test_help_texts_name_the_partial_answer_as_its_button_does() -> None:
+    # the buttons read Partially / Partiellement / Parcialmente (ui.yaml); 1.0.0 help said "Partial", "En partie"
+    stale = {
+        "en": ("Partial:", "Partial if"),
+        "fr": ("En partie :", "En partie si", "« partiellement »"),
+        "es": ("«parcialmente»",),
+    }
+    for question in default_questionnaire().questions():
+        if question.help is None:
+            continue
+        for lang, words in stale.items():
+            text = question.help.get(lang)  # type: ignore[arg-type]
+            assert not any(word in text for word in words), (question.id, lang)
+
+
 def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
     folder = tmp_path / "q"
     shutil.copytree(BUNDLED_DIR / "partnerships", folder)
