@@ -44,6 +44,10 @@ class Objective(_Entry):
     para: int
     title: Text
     short: Text
+    # status: whether the official title was found, in every language, in a cited source ("partial":
+    # some language versions only); note says which are still unchecked.
+    status: SourceStatus = "confirmed"
+    note: str = ""
     sources: list[str] = []
 
 
@@ -57,8 +61,9 @@ class Action(_Entry):
 class Target(_Entry):
     id: str = Field(pattern=r"^\d{1,2}\.[0-9a-z]{1,2}$")
     goal: int = Field(ge=1, le=17)
-    title: Text
+    title: Text  # a mipat label: SDG targets have no official titles
     summary: Text
+    note: str = ""  # provenance of the summary, where it needs saying
     sources: list[str] = []
 
 

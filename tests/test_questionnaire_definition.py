@@ -139,6 +139,14 @@ def test_help_texts_name_the_partial_answer_as_its_button_does() -> None:
             assert not any(word in text for word in words), (question.id, lang)
 
 
+def test_a_catalogue_entry_not_fully_verified_says_what_is_unchecked() -> None:
+    catalogue = bundled_catalogue()
+    for objective in catalogue.objectives:
+        assert (objective.status == "confirmed") == (objective.note == ""), objective.number
+    assert "capacity-building support to developing countries" in catalogue.target("17.18").summary.en
+    assert "mipat label" in catalogue.target("17.18").note
+
+
 def _broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
     folder = tmp_path / "q"
     shutil.copytree(BUNDLED_DIR / "partnerships", folder)
