@@ -280,31 +280,34 @@ class _StaticRule:
     metrics: tuple[str, ...]
     aggregates: tuple[tuple[str, str], ...]
     reads_inventory: bool
-    inventory_fields: tuple[str, ...]  # the inventory fields its metrics and partnership tests need
+    # per metric or partnership test, the inventory fields it needs; one entry giving all the fields of
+    # one of them is enough for the rule to have something to judge
+    inventory_fields: tuple[tuple[str, ...], ...]
 
     @classmethod
     def of(cls, rule: Rule) -> _StaticRule:
         scoring = [rule.when] + ([rule.partial_when] if rule.partial_when is not None else [])
         metrics: list[str] = []
         aggregates: list[tuple[str, str]] = []
-        fields: list[str] = []
+        fields: list[tuple[str, ...]] = []
         needs = {m.id: m.reads for m in metric_catalogue().metrics}
         for condition in scoring:
             for atom in atoms(condition):
                 if isinstance(atom, MetricTest):
-                    fields += needs.get(atom.metric, [])
+                    fields.append(tuple(needs.get(atom.metric, [])))
                 elif isinstance(atom, CountTest | DistinctTest):
                     spec = atom.partnerships if isinstance(atom, CountTest) else atom.distinct
-                    fields += ["partners" if key == "partner_kind" else key for key in spec.where]
-                    if isinstance(atom, DistinctTest):
-                        fields.append("partners" if atom.distinct.of == "partner_kind" else atom.distinct.of)
+                    keys = [*spec.where, *([atom.distinct.of] if isinstance(atom, DistinctTest) else [])]
+                    fields.append(tuple("partners" if key == "partner_kind" else key for key in keys))
         for condition in rule.conditions().values():
             for atom in atoms(condition):
                 if isinstance(atom, MetricTest):
                     metrics.append(atom.metric)
                 elif isinstance(atom, CountTest | DistinctTest):
                     # the aggregate without its comparison, e.g. "partnerships where level in [local]"
-                    aggregates.append((aggregate_key(atom), describe(atom).rsplit(" ", 2)[0]))
+                    text = describe(atom).rsplit(" ", 2)[0]
+                    if all(text != shown for _, shown in aggregates):  # one filter, two thresholds: once
+                        aggregates.append((aggregate_key(atom), text))
         return cls(
             reads=tuple(dict.fromkeys(q for c in scoring for q in questions_read(c))),
             description=RuleDescription.of(rule),
@@ -339,7 +342,11 @@ def _rule_fields(
     inventory_open = (
         static.reads_inventory
         and response.status == "draft"
-        and not any(all(p.get(f) not in (None, []) for f in static.inventory_fields) for p in response.inventory)
+        and not any(
+            all(p.get(f) not in (None, []) for f in needed)
+            for needed in static.inventory_fields
+            for p in response.inventory
+        )
     )
     inventory_given = static.reads_inventory and not inventory_open
     still_open = any(q in pending for q in reads) or inventory_open

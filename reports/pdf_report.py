@@ -437,7 +437,8 @@ class _Report:
 
         out.append(self.heading(self.w("pdf_bands"), 1))
         for scheme in a.bands:
-            block: list[Flowable] = [self.text(self.w("pdf_bands_text", scheme=scheme.id))]
+            intro = "pdf_bands_judgement" if scheme.status == "judgement" else "pdf_bands_text"
+            block: list[Flowable] = [self.text(self.w(intro, scheme=scheme.id))]
             rows = [self.head_row(self.w("pdf_band"), self.w("pdf_band_range"))]
             cuts = sorted(scheme.bands, key=lambda b: b["min"])
             for i, band in enumerate(cuts):
@@ -450,7 +451,7 @@ class _Report:
             block.append(self.table(rows, [220, 120]))
             if scheme.status == "unconfirmed":
                 block.append(self.text(self.w("pdf_bands_unconfirmed"), st.note))
-            else:
+            elif scheme.status != "judgement":
                 block.append(self.text(self.w("pdf_bands_status", status=scheme.status)))
             label = f"{self.w('pdf_source')} {self.w('pdf_source_language')}"
             block.append(self.text(self.w("pdf_labelled", label=label, text=scheme.source), st.small))

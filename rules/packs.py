@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from mipat.questionnaires.bundled_cache import cached_bundled
 from mipat.questionnaires.catalogue import Catalogue, References, bundled_catalogue
@@ -78,6 +78,15 @@ class Rule(_Model):
     partial_credit: float = Field(default=0.5, gt=0, lt=1)
     evidence: EvidenceRequirement | None = None
     texts: RuleTexts
+
+    @model_validator(mode="after")
+    def _texts_for_outcomes(self, info: ValidationInfo) -> Rule:
+        # Packs written for questionnaire 1.0.0 (archived releases, users' own packs) predate the
+        # partial finding: they still load, and a partly met rule gets a generic finding instead.
+        legacy = bool(info.context and info.context.get("legacy"))
+        if self.partial_when is not None and self.texts.partial is None and not legacy:
+            raise ValueError("a rule with partial_when needs a texts.partial finding for its partial outcome")
+        return self
 
     def conditions(self) -> dict[str, Condition]:
         found: dict[str, Condition] = {"full": self.when}
@@ -178,7 +187,7 @@ def load_pack(path: Path, *, display: str | None = None, catalogue: Catalogue | 
     name = display or str(path)
     document = read_document(path, display=name)
     try:
-        pack = Pack.model_validate(document.data)
+        pack = Pack.model_validate(document.data, context={"legacy": _written_for_1_0(document.data)})
     except ValidationError as exc:
         problems = schema_problems(document, exc)
         raise DefinitionError(f"{name}: invalid rule pack", _with_rule_ids(problems, document)) from None
@@ -187,6 +196,11 @@ def load_pack(path: Path, *, display: str | None = None, catalogue: Catalogue | 
         raise DefinitionError(f"{name}: {len(problems)} problem(s) in rule pack {pack.id}", problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return LoadedPack(pack=pack, file=name, sha256=digest)
+
+
+def _written_for_1_0(data: object) -> bool:
+    ref = data.get("questionnaire") if isinstance(data, dict) else None
+    return isinstance(ref, dict) and str(ref.get("version")) == "1.0.0"
 
 
 def _with_rule_ids(problems: list[Problem], document: Document) -> list[Problem]:
@@ -350,7 +364,7 @@ def _archived_packs() -> dict[tuple[str, str], LoadedPack]:
     found = {}
     for path in sorted(ARCHIVE_DIR.glob("*.yaml")):
         document = read_document(path, display=f"rules/packs/archive/{path.name}")
-        pack = Pack.model_validate(document.data)
+        pack = Pack.model_validate(document.data, context={"legacy": True})
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         found[(pack.id, digest)] = LoadedPack(pack=pack, file=document.file, sha256=digest)
     return found

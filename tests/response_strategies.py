@@ -13,8 +13,10 @@ from mipat.questionnaires.validation import validate_document
 
 QUESTIONNAIRE: Questionnaire = default_questionnaire()
 
+# Some items can be checked (a reference or a date), some cannot: only the first kind counts as evidence.
 evidence_item = st.fixed_dictionaries(
-    {"title": st.sampled_from(["Decree 12/2021", "Minutes of meeting 3", "Annual report"])}
+    {"title": st.sampled_from(["Decree 12/2021", "Minutes of meeting 3", "Annual report"])},
+    optional={"reference": st.sampled_from(["No. 12/2021", "https://example.org/report"]), "date": st.just("2021-03")},
 )
 evidence_items = st.lists(evidence_item, max_size=2)
 

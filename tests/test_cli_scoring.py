@@ -211,20 +211,30 @@ def test_schema_command_prints_the_published_schema(runner: CliRunner) -> None:
     assert result.output == (ROOT / "assessment" / "assessment.schema.json").read_text()
 
 
-@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
-def test_explain_renders_every_rule_of_every_example(example: Path) -> None:
-    """Multiple-choice answers (lists of codes) once crashed explain: every rule, every answer type."""
+SCORABLE = [
+    *sorted((ROOT / "examples").glob("*.yaml")),
+    *(DATA / name for name in ("draft_minimal.yaml", "draft_minimal.json", "hidden_answer.yaml", "yes_no_words.yaml")),
+]
+
+
+@pytest.mark.parametrize("example", SCORABLE, ids=lambda p: p.name)
+def test_explain_renders_every_rule_of_every_example_and_test_response(example: Path, runner: CliRunner) -> None:
+    """Multiple-choice answers (lists of codes) once crashed explain: every rule, every answer type, every language."""
     from mipat.assessment.provenance import Clock
     from mipat.assessment.scoring import Scorer
     from mipat.reports.text_summary import render_explanation
 
     assessment = Scorer().score_file(example, Clock.fixed_or_now("2026-01-31"))
     for rule in assessment.rules:
+        for lang in ("en", "fr", "es"):
+            assert rule.rule_id in render_explanation(assessment, rule, lang)  # type: ignore[arg-type]
         text = render_explanation(assessment, rule, assessment.language)  # type: ignore[arg-type]
-        assert rule.rule_id in text
         for answer in rule.answers:
             if isinstance(answer.value, list) and answer.value and isinstance(answer.value[0], str):
                 assert all(code in text for code in answer.value)
+    first = assessment.rules[0].rule_id
+    result = runner.invoke(main, ["explain", str(example), first, *FIXED])
+    assert result.exit_code == 0 and first in result.output, result.output
 
 
 def test_explain_prints_the_codes_of_a_multiple_choice_answer(runner: CliRunner) -> None:

@@ -326,9 +326,11 @@ def test_a_result_from_an_unbundled_questionnaire_version_lists_answers_by_id() 
 
 
 def test_the_unconfirmed_band_cut_offs_are_flagged_in_the_method() -> None:
-    assert example("national-origin-fr.yaml").bands[0].status == "unconfirmed"
+    statuses = {b.id: b.status for b in example("national-origin-fr.yaml").bands}
+    assert statuses == {"sdg-10-7-2": "unconfirmed", "mipat-development": "judgement"}
     printed = flat(text("national-origin-fr.yaml", "en"))
     assert word("pdf_bands_unconfirmed", "en") in printed
+    assert word("pdf_bands_judgement", "en", scheme="mipat-development") in printed
 
 
 def test_every_fixed_report_string_exists_in_the_three_languages() -> None:

@@ -12,10 +12,18 @@ from hypothesis import strategies as st
 
 from mipat.assessment.results import Assessment
 from mipat.assessment.scoring import Clock, Scorer
+from mipat.rules.conditions import questions_read
+from mipat.rules.packs import bundled_packs
 from tests.response_strategies import QUESTIONNAIRE, response_data, responses, to_response
 
 CLOCK = Clock.fixed_or_now("2026-01-31T09:00:00Z")
-YES_NO = [q.id for q in QUESTIONNAIRE.questions() if q.type == "yes_no"]
+# A question that decides whether rules apply (FW.2 endorsement, STA.2 labour agreements…) brings
+# new requirements with it when it moves to yes: more can then be asked of the authority, so only
+# the other answers must be monotone.
+GATES = {
+    q for p in bundled_packs() for r in p.pack.rules if r.applies_if is not None for q in questions_read(r.applies_if)
+}
+YES_NO = [q.id for q in QUESTIONNAIRE.questions() if q.type == "yes_no" and q.id not in GATES]
 SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
