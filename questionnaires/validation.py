@@ -126,6 +126,14 @@ class _Checker:
                 (),
             )
             return None
+        if "schema_version" in data and "rules" in data:
+            self.error(
+                "not-a-response",
+                f"this is a saved result (result schema {data['schema_version']}), not a response",
+                (),
+                expected="a response file; `mipat report` and `--previous` read saved results",
+            )
+            return None
         try:
             self.ref = QuestionnaireRef.model_validate(data.get("questionnaire"))
         except ValidationError as exc:

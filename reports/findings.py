@@ -16,7 +16,7 @@ _RULE_TEXT = {"met": "met", "partially_met": "partial", "not_met": "not_met"}
 
 
 def _unanswered(rule: RuleResult) -> str:
-    return ", ".join(a.question for a in rule.answers if a.value is None) or "—"
+    return ", ".join(a.question for a in rule.answers if a.value is None)
 
 
 def _either(questions: list[str], lang: Language) -> str:
@@ -28,6 +28,8 @@ def finding(rule: RuleResult, lang: Language) -> str:
         return word("finding_capped", lang, questions=_either(rule.evidence_required, lang))
     key = _RULE_TEXT.get(rule.outcome)
     if key is None:
+        if rule.outcome == "not_answered" and not _unanswered(rule):
+            return word("finding_not_answered_inventory", lang)
         return word(f"finding_{rule.outcome}", lang, questions=_unanswered(rule))
     if key not in rule.texts:  # packs before 2.0 had no partial finding; never print the not-met one
         return word("finding_partial_generic", lang)
@@ -39,7 +41,8 @@ def action(rule: RuleResult, lang: Language) -> str | None:
     if rule.evidence_capped:
         return word("action_document", lang, questions=_either(rule.evidence_required, lang))
     if rule.outcome == "not_answered":
-        return word("action_answer", lang, questions=_unanswered(rule))
+        questions = _unanswered(rule)
+        return word("action_answer", lang, questions=questions) if questions else word("action_inventory", lang)
     if rule.outcome in ("partially_met", "not_met"):
         return rule.texts["recommendation"].get(lang)
     return None

@@ -336,9 +336,12 @@ class _Report:
 
         out.append(self.heading(self.w("top_actions"), 1, in_toc=False))
         top = [rec for rec in a.recommendations if rec.kind == "act"][:5]
+        unanswered = sum(1 for r in a.rules if r.outcome == "not_answered")
         if top:
             out.append(self.text(self.w("pdf_top_actions_intro")))
             out.append(self.actions_table(top))
+        elif unanswered:
+            out.append(self.text(self.w("pdf_answer_first", count=unanswered)))
         else:
             out.append(self.text(self.w("pdf_no_actions")))
         document = [rec for rec in a.recommendations if rec.kind == "document"][:5]
@@ -350,7 +353,7 @@ class _Report:
 
     def actions_table(self, recommendations: list[Recommendation]) -> Table:
         st = self.st
-        rows = [self.head_row(self.w("rule"), self.w("recommendation"), self.w("gain"))]
+        rows = [self.head_row(self.w("rule"), self.w("recommendation"), self.w("pdf_gain_overall"))]
         for rec in recommendations:
             rule = self.a.rule(rec.rule_id)
             text = (action(rule, self.lang) or "") if rule else ""
@@ -358,7 +361,7 @@ class _Report:
                 [
                     [self.cell(rec.rule_id, st.cell_bold), self.cell(self.group_title(rec.pack_id, rec.group))],
                     self.cell(text),
-                    self.cell(self.w("pdf_gain_points", gain=self.num(rec.gain_overall, 2)), st.cell_right),
+                    self.cell(self.w("pdf_gain_points", gain=self.num(rec.gain_overall)), st.cell_right),
                 ]
             )
         return self.table(rows, [105, FRAME_WIDTH - 105 - 70, 70])
@@ -729,33 +732,45 @@ class _Report:
         return out
 
     def finding(self, rule: RuleResult, *, open_gap: bool) -> list[Flowable]:
-        """A finding as a few one-style paragraphs: mixed inline styles would make line breaking 4× slower."""
+        """A finding as a few one-style paragraphs (mixed inline styles would make line breaking 4×
+        slower), kept on one page: what was found, the answers it rests on, why it matters, what next."""
         st = self.st
         facts = [rule.rule_id]
         if open_gap:
             facts.append(self.w(f"outcome_{rule.outcome}"))
         facts.append(f"{self.w('weight')} {self.num(rule.weight, 0 if float(rule.weight).is_integer() else 1)}")
         if open_gap and rule.gain_group > 0:
-            facts.append(self.w("pdf_labelled", label=self.w("gain"), text=f"+{self.num(rule.gain_group)}"))
+            facts.append(self.w("pdf_labelled", label=self.w("pdf_gain_group"), text=f"+{self.num(rule.gain_group)}"))
         out: list[Flowable] = [
             self.text(" · ".join(facts), st.finding_head),
             self.text(finding(rule, self.lang), st.finding_text),
         ]
-        read = dict.fromkeys(answer.question for answer in rule.answers)
-        titles = [f"{qid}: {title}" for qid in read for title in evidence_titles(self.a.response, qid)]
-        evidence = "; ".join(titles) if titles else self.w("pdf_no_evidence")
-        out.append(
-            self.text(self.w("pdf_labelled", label=self.w("pdf_evidence_given"), text=evidence), st.finding_meta)
-        )
-        if rule.evidence_capped:
-            cap = self.num(rule.evidence_cap)
-            capped = self.w("evidence_capped", cap=cap, questions=", ".join(rule.evidence_required))
-            out.append(self.text(capped, st.finding_meta))
+        read = self.answers_line(rule)
+        if read:
+            out.append(self.text(self.w("pdf_labelled", label=self.w("pdf_answers_given"), text=read), st.finding_meta))
+        questions = dict.fromkeys(answer.question for answer in rule.answers)
+        titles = [f"{qid}: {title}" for qid in questions for title in evidence_titles(self.a.response, qid)]
+        if titles or rule.evidence_required:  # "none attached" only where a document is asked for
+            evidence = "; ".join(titles) if titles else self.w("pdf_no_evidence")
+            label = self.w("pdf_evidence_given")
+            out.append(self.text(self.w("pdf_labelled", label=label, text=evidence), st.finding_meta))
+        rationale = rule.texts["rationale"].get(self.lang)
+        out.append(self.text(self.w("pdf_labelled", label=self.w("rationale"), text=rationale), st.finding_meta))
         next_step = action(rule, self.lang) if open_gap else None
         if next_step:
             text = self.w("pdf_labelled", label=self.w("recommendation"), text=next_step)
             out.append(literal(text, st.finding_action, bulletText="→"))
-        return out
+        return [KeepTogether(out)]
+
+    def answers_line(self, rule: RuleResult) -> str:
+        """The answers the rule read, as the respondent gave them (hidden and unanswered ones left out)."""
+        parts = []
+        for answer in rule.answers:
+            question = self.q.question(answer.question) if self.q else None
+            lines = value_lines(self.q, question, answer.value, self.lang) if answer.shown else []
+            if lines and not (question is not None and question.type == "evidence"):
+                parts.append(f"{answer.question} = {', '.join(lines)}")
+        return (" ; " if self.lang == "fr" else "; ").join(parts)  # French sets a space before ';'
 
     # --- exceptions and tailoring -----------------------------------------------------------------
 
@@ -824,6 +839,8 @@ class _Report:
             out.append(
                 self.text(self.w("pdf_change_versions", previous=before_versions, current=now_versions), st.note)
             )
+        if prev.overall_bands != a.overall_bands:
+            out.append(self.text(self.w("pdf_change_method"), st.note))
         out.append(self.heading(self.w("pdf_score_deltas"), 1))
         rows = [self.head_row("", self.w("pdf_previous"), self.w("pdf_current"), self.w("pdf_delta"))]
         bold_rows: list[int] = []

@@ -23,6 +23,7 @@ from mipat.questionnaires.source_files import read_document
 from mipat.reports.findings import finding
 from mipat.rules.packs import Pack, bundled_packs
 from tests.response_strategies import QUESTIONNAIRE, partnerships, response_data, to_response
+from tests.test_scoring_properties import all_scores
 
 CLOCK = Clock.fixed_or_now("2026-01-31T09:00:00Z")
 EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("*.yaml"))
@@ -47,14 +48,6 @@ def score(data: dict[str, Any]) -> Assessment:
 def group_score(assessment: Assessment, pack_id: str, group_id: str) -> float | None:
     pack = next(p for p in assessment.packs if p.id == pack_id)
     return next((g.score for g in pack.groups if g.id == group_id), None)
-
-
-def all_scores(assessment: Assessment) -> dict[str, float | None]:
-    scores: dict[str, float | None] = {"overall": assessment.overall_index}
-    for pack in assessment.packs:
-        scores[pack.id] = pack.index
-        scores.update({f"{pack.id}/{g.id}": g.score for g in pack.groups})
-    return scores
 
 
 def never_lower(before: Assessment, after: Assessment, why: str) -> None:
