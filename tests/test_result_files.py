@@ -82,3 +82,33 @@ def test_every_bundled_pack_is_a_listed_release_and_every_release_can_be_found()
     for release in listed:
         found = pack_with_hash(release["id"], release["sha256"])
         assert found is not None and found.pack.version == str(release["version"]), release
+
+
+def test_a_schema_2_0_result_of_the_1_0_packs_still_reads_and_compares(tmp_path: Path) -> None:
+    """A result saved by mipat 0.2.0 before the 2.0 packs (kept as it was written) reads with the
+    archived 1.0.0 packs, keeps its own overall index and band scheme, and serves as --previous."""
+    from click.testing import CliRunner
+
+    from mipat.cli import main
+
+    old = read_result(Path(__file__).parent / "data" / "result_schema_2_0.json")
+    assert old is not None and old.overall_bands == "sdg-10-7-2"
+    assert {p.version for p in old.packs} == {"1.0.0"} and old.questionnaire.version == "1.0.0"
+    assert any(w.code == "result-upgraded" for w in old.warnings)
+    assert old.rule("GCM-IC-01") is not None  # a rule the 2.0 packs retired still has its texts
+    out = tmp_path / "now.pdf"
+    result = CliRunner().invoke(
+        main,
+        [
+            "report",
+            str(ROOT / "examples" / "national-origin-fr.yaml"),
+            "--previous",
+            str(Path(__file__).parent / "data" / "result_schema_2_0.json"),
+            "-o",
+            str(out),
+            "--fixed-date",
+            "2026-01-31T10:00:00",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")

@@ -12,6 +12,7 @@ from mipat.questionnaires.source_files import parse_yaml
 from mipat.questionnaires.validation import load_response, validate_document, validate_file
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _find(problems: list[Problem], code: str, question: str | None = None, line: int | None = None) -> Problem:
@@ -165,3 +166,27 @@ def test_load_response_raises_with_every_error() -> None:
     with pytest.raises(InputError) as info:
         load_response(DATA / "errors_each_kind.yaml")
     assert len(info.value.problems) >= 10
+
+
+def test_a_response_made_for_1_0_0_is_read_as_1_1_0_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "cycle-2024.yaml"
+    path.write_text(
+        (ROOT / "examples" / "city-es.yaml")
+        .read_text(encoding="utf-8")
+        .replace('version: "1.1.0"', 'version: "1.0.0"')
+        .replace("marrakech_mayors_declaration, ", ""),
+        encoding="utf-8",
+    )
+    before = path.read_bytes()
+    report = validate_file(path)
+    assert report.ok and report.response is not None
+    assert report.response.questionnaire.version == "1.1.0"
+    upgraded = [p for p in report.warnings if p.code == "response-upgraded"]
+    assert len(upgraded) == 1 and "1.0.0" in upgraded[0].message and "LOC.4" in upgraded[0].message
+    assert path.read_bytes() == before  # the ministry's file is never rewritten
+
+
+def test_a_saved_result_given_as_a_response_is_named_as_such() -> None:
+    report = validate_file(DATA / "result_schema_2_0.json")
+    assert [p.code for p in report.errors] == ["not-a-response"]
+    assert "saved result" in report.errors[0].message
