@@ -78,11 +78,11 @@ def evidence_count(response: Response, qid: str) -> int:
     return sum(1 for item in answer.evidence if item.checkable) + listed
 
 
-def open_questions(questionnaire: Questionnaire, response: Response) -> set[str]:
+def open_questions(questionnaire: Questionnaire, response: Response, shown: set[str]) -> set[str]:
     """Questions still to be answered: shown and unanswered, or hidden only because a question their
     skip logic reads is itself still open (an unanswered gate decides nothing yet)."""
-    answered = {qid: a.value for qid, a in response.answers.items() if a.answered}
-    return questionnaire.open_questions(answered)
+    answered = {qid for qid, a in response.answers.items() if a.answered}
+    return questionnaire.open_questions(answered, shown)
 
 
 def answers_read(questions: tuple[str, ...], response: Response, shown: set[str]) -> list[AnswerRead]:

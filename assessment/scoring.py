@@ -145,7 +145,7 @@ class Scorer:
         """Each rule's result fields (outcome, credit, trace), tailoring applied, plus expired-exception warnings."""
         evaluations = self.evaluator.evaluate(response, metrics)
         shown = shown_questions(self.questionnaire, response)
-        pending = open_questions(self.questionnaire, response)
+        pending = open_questions(self.questionnaire, response, shown)
         tailoring = self.tailoring.tailoring if self.tailoring else None
         disabled = {d.rule for d in tailoring.disable} if tailoring else set()
         weights = {w.rule: w.weight for w in tailoring.weights} if tailoring else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
@@ -176,10 +177,9 @@ class Questionnaire(_Model):
                     values[question.id] = answered[question.id]
         return shown
 
-    def open_questions(self, answered: dict[str, object]) -> set[str]:
-        """Unanswered questions that are shown, or hidden only because a question their `show_if`
-        reads is itself open: answering that gate may still show them."""
-        shown = self.visible(answered)
+    def open_questions(self, answered: Collection[str], shown: set[str]) -> set[str]:
+        """Unanswered questions that are shown (`shown`, from `visible`), or hidden only because a
+        question their `show_if` reads is itself open: answering that gate may still show them."""
         found: set[str] = set()
         for question in self.questions():
             if question.id in answered:

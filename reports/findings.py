@@ -28,9 +28,10 @@ def finding(rule: RuleResult, lang: Language) -> str:
         return word("finding_capped", lang, questions=_either(rule.evidence_required, lang))
     key = _RULE_TEXT.get(rule.outcome)
     if key is None:
-        if rule.outcome == "not_answered" and not _unanswered(rule):
+        questions = _unanswered(rule)
+        if rule.outcome == "not_answered" and not questions:
             return word("finding_not_answered_inventory", lang)
-        return word(f"finding_{rule.outcome}", lang, questions=_unanswered(rule))
+        return word(f"finding_{rule.outcome}", lang, questions=questions)
     if key not in rule.texts:  # packs before 2.0 had no partial finding; never print the not-met one
         return word("finding_partial_generic", lang)
     return rule.texts[key].get(lang)

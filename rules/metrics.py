@@ -84,13 +84,17 @@ def _categories(p: Partnership, cat: MetricCatalogue) -> set[str]:
 _NONSTATE = "non_state"
 
 
+def _is_active(p: Partnership) -> bool:
+    return p.get("status") == "active"
+
+
 def _active(ps: list[Partnership]) -> list[Partnership]:
-    return [p for p in ps if p.get("status") == "active"]
+    return [p for p in ps if _is_active(p)]
 
 
 _FORMULAS: dict[str, Callable[[list[Partnership], MetricCatalogue], float]] = {
     "partnerships": lambda ps, cat: len(ps),
-    "active_partnerships": lambda ps, cat: sum(1 for p in ps if p.get("status") == "active"),
+    "active_partnerships": lambda ps, cat: len(_active(ps)),
     "nonstate_kinds": lambda ps, cat: len(
         {k for p in _active(ps) for k in _kinds(p) if cat.category_of(k) == _NONSTATE}
     ),
@@ -123,7 +127,7 @@ def span_metrics(response: Response) -> SpanMetrics:
     partners_by_kind: dict[str, int] = {}
     for p in items:
         level = p.get("level")
-        for category in _categories(p, cat) if p.get("status") == "active" else ():
+        for category in _categories(p, cat) if _is_active(p) else ():
             if isinstance(level, str):
                 matrix[category][level] += 1
         for partner in _partners(p):

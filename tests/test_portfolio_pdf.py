@@ -22,8 +22,9 @@ from mipat.assessment.summary_layout import SummaryLayout, summary_layout
 from mipat.assessment.summary_rows import SummaryRow, summary_row
 from mipat.questionnaires.i18n import LANGUAGES, Language
 from mipat.reports.portfolio_pdf import MAX_TABLE_ROWS, render_portfolio_pdf
-from mipat.reports.strings import report_strings, word
+from mipat.reports.strings import word
 from mipat.rules.packs import bundled_packs
+from tests.report_string_checks import assert_strings_complete
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ["city-es.yaml", "federal-destination-en.yaml", "national-origin-fr.yaml"]
@@ -278,18 +279,11 @@ def test_10000_responses_give_a_bounded_report_with_quartiles_and_a_capped_table
 
 
 def test_every_fixed_portfolio_string_exists_in_the_three_languages() -> None:
-    strings = report_strings().root
     source = (ROOT / "reports" / "portfolio_pdf.py").read_text(encoding="utf-8")
     used = set(re.findall(r"""["'](portfolio_[a-z0-9_]+)["']""", source))
     used |= {f"portfolio_level_{code}" for code in ("national", "federal", "regional", "local")}
     used |= set(re.findall(r"""w\(\s*["']([a-z0-9_]+)["']""", source))
-    assert len(used) > 30
-    for key in sorted(used):
-        assert key in strings, key
-        for lang in LANGUAGES:
-            assert strings[key].get(lang).strip(), (key, lang)
-    unused = {key for key in strings if key.startswith("portfolio_")} - used
-    assert not unused, f"portfolio strings no renderer uses: {sorted(unused)}"
+    assert_strings_complete(used, "portfolio_", at_least=30)
 
 
 def _font_sizes(data: bytes) -> list[float]:
