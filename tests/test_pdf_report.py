@@ -23,15 +23,21 @@ from mipat.questionnaires.i18n import LANGUAGES, Language
 from mipat.questionnaires.responses import EVIDENCE_KINDS
 from mipat.questionnaires.source_files import Document, read_document
 from mipat.questionnaires.validation import validate_document
-from mipat.reports import pdf_report
 from mipat.reports.comparison import new_gaps, resolved_gaps
 from mipat.reports.pdf_document import literal
 from mipat.reports.pdf_report import render_pdf
 from mipat.reports.pdf_styles import CONDENSED, SANS, SANS_BOLD, register_fonts, styles
+from mipat.reports.sections.kit import esc
 from mipat.reports.strings import word
 from tests.report_string_checks import assert_strings_complete
 
 ROOT = Path(__file__).resolve().parents[1]
+# Every module that puts fixed words on the report's pages.
+REPORT_SOURCES = [
+    ROOT / "reports" / "pdf_report.py",
+    ROOT / "reports" / "answer_text.py",
+    *sorted((ROOT / "reports" / "sections").glob("*.py")),
+]
 EXAMPLES = ROOT / "examples"
 CLOCK = Clock.fixed_or_now("2026-01-31T09:00:00Z")
 EARLIER = Clock.fixed_or_now("2025-01-31T09:00:00Z")
@@ -335,10 +341,8 @@ def test_the_unconfirmed_band_cut_offs_are_flagged_in_the_method() -> None:
 
 
 def test_every_fixed_report_string_exists_in_the_three_languages() -> None:
-    source = "\n".join(
-        (ROOT / "reports" / name).read_text(encoding="utf-8") for name in ("pdf_report.py", "answer_text.py")
-    )
-    called = set(re.findall(r"""(?:self\.[wt]|word)\(\s*["']([a-z0-9_]+)["']""", source))
+    source = "\n".join(path.read_text(encoding="utf-8") for path in REPORT_SOURCES)
+    called = set(re.findall(r"""(?:\bk\.[wt]|word)\(\s*["']([a-z0-9_]+)["']""", source))
     listed = set(re.findall(r"""["'](pdf_[a-z0-9_]+)["']""", source))
     families = {"pdf_scored_by_": ("principles", "actions", "targets", "sdg_1072")}
     families["pdf_kind_"] = ("select", "disable", "weight", "exception")
@@ -357,9 +361,9 @@ def test_literal_paragraphs_never_read_markup_and_markup_paragraphs_get_escaped_
         assert paragraph.getPlainText() == text
         assert len(paragraph.frags) == 1 and paragraph.frags[0].fontSize == style.fontSize
     assert [f.text for f in literal("line one\nline two", style).frags if f.text] == ["line one", "line two"]
-    assert pdf_report.esc("<b>&amp;</b>\nx") == "&lt;b&gt;&amp;amp;&lt;/b&gt;<br/>x"
+    assert esc("<b>&amp;</b>\nx") == "&lt;b&gt;&amp;amp;&lt;/b&gt;<br/>x"
     # The only inline markup the report writes itself wraps escaped user text.
-    source = (ROOT / "reports" / "pdf_report.py").read_text(encoding="utf-8")
+    source = "\n".join(path.read_text(encoding="utf-8") for path in REPORT_SOURCES)
     for markup in re.findall(r'markup = (f".*")', source):
         assert re.fullmatch(r'f"([^{}]|\{esc\([^{}]*\)\}|\{band\})*"', markup), markup
 
