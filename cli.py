@@ -377,6 +377,11 @@ def _assessment_of(path: Path, packs: tuple[Path, ...], tailoring: Path | None, 
 @tailoring_option
 @fixed_date_option
 @click.option("--all-findings", is_flag=True, help="Write findings for every pack, not only per GCM principle.")
+@click.option(
+    "--force-compare",
+    is_flag=True,
+    help="Compare with --previous even when it names another authority, level or country (the report says so).",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 def report(
     input_file: Path,
@@ -387,6 +392,7 @@ def report(
     tailoring: Path | None,
     fixed_date: str | None,
     all_findings: bool,
+    force_compare: bool,
     force: bool,
 ) -> None:
     """Write the auditor's PDF report for a response file or a saved result (JSON from `mipat score`).
@@ -404,11 +410,29 @@ def report(
     clock = Clock.fixed_or_now(fixed_date)
     assessment = _assessment_of(input_file, packs, tailoring, clock)
     earlier = _assessment_of(previous, packs, tailoring, clock) if previous is not None else None
+    if earlier is not None:
+        _check_comparable(previous, earlier, assessment, force_compare)
     language = lang or assessment.language
     pdf = render_pdf(assessment, language, previous=earlier, all_findings=all_findings)  # type: ignore[arg-type]
     write_atomic(output, pdf, force=force)
     index = "–" if assessment.overall_index is None else f"{assessment.overall_index:g}"
     click.echo(f"wrote {output} ({language}, overall index {index})")
+
+
+def _check_comparable(previous: Path, earlier: Assessment, current: Assessment, force: bool) -> None:
+    """Refuse a --previous of another authority (its scores are not this one's past), unless forced."""
+    from mipat.questionnaires.problems import InputError
+    from mipat.reports.comparison import mismatches
+
+    differences = mismatches(earlier, current)
+    if not differences:
+        return
+    if not force:
+        raise InputError(
+            f"{previous}: --previous describes another authority ({'; '.join(differences)}); "
+            "give the same authority's earlier file, or --force-compare to compare anyway"
+        )
+    click.echo(f"warning: comparing with another authority: {'; '.join(differences)}", err=True)
 
 
 @main.command()

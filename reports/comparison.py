@@ -50,21 +50,50 @@ def score_changes(previous: Assessment, current: Assessment) -> list[ScoreChange
     return changes
 
 
+# How far along a rule is, for telling an improvement from a decline.
+_PROGRESS = {"not_answered": 0, "not_met": 1, "partially_met": 2, "met": 3}
+
+
+@dataclass(frozen=True)
+class OutcomeChanges:
+    """Every rule whose outcome differs between two assessments, matched by rule id."""
+
+    improved: list[RuleChange]
+    declined: list[RuleChange]
+    other: list[RuleChange]  # to or from not applicable or waived, or a rule only one cycle has
+
+
+def outcome_changes(previous: Assessment, current: Assessment) -> OutcomeChanges:
+    before = {r.rule_id: r.outcome for r in previous.rules}
+    improved, declined, other = [], [], []
+    for rule in current.rules:
+        was = before.get(rule.rule_id, "absent")
+        if was == rule.outcome:
+            continue
+        change = RuleChange(rule, was, rule.outcome)
+        if was in _PROGRESS and rule.outcome in _PROGRESS:
+            (improved if _PROGRESS[rule.outcome] > _PROGRESS[was] else declined).append(change)
+        else:
+            other.append(change)
+    return OutcomeChanges(improved, declined, other)
+
+
 def new_gaps(previous: Assessment, current: Assessment) -> list[RuleChange]:
     """Rules met in the previous assessment and partially met, not met or unanswered now."""
-    before = {r.rule_id: r.outcome for r in previous.rules}
-    return [
-        RuleChange(r, before[r.rule_id], r.outcome)
-        for r in current.rules
-        if before.get(r.rule_id) == "met" and r.outcome in GAP_OUTCOMES
-    ]
+    return [c for c in outcome_changes(previous, current).declined if c.before == "met"]
 
 
 def resolved_gaps(previous: Assessment, current: Assessment) -> list[RuleChange]:
     """Rules partially met, not met or unanswered in the previous assessment and met now."""
-    before = {r.rule_id: r.outcome for r in previous.rules}
-    return [
-        RuleChange(r, before[r.rule_id], r.outcome)
-        for r in current.rules
-        if before.get(r.rule_id) in GAP_OUTCOMES and r.outcome == "met"
-    ]
+    return [c for c in outcome_changes(previous, current).improved if c.now == "met"]
+
+
+def mismatches(previous: Assessment, current: Assessment) -> list[str]:
+    """Why two assessments may not describe the same authority: differing authority, level or country
+    (as 'field: previous → current'); empty when they match."""
+    out = []
+    for field in ("authority", "level", "country"):
+        old, new = getattr(previous.scope, field), getattr(current.scope, field)
+        if old and new and old.strip().casefold() != new.strip().casefold():
+            out.append(f"{field}: {old!r} → {new!r}")
+    return out

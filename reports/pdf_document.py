@@ -23,7 +23,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Table,
+)
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
 from mipat.reports.pdf_styles import (
@@ -39,6 +48,9 @@ from mipat.reports.pdf_styles import (
 )
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
+BODY_WIDTH = PAGE_WIDTH - 2 * PAGE_MARGIN
+# The body frame keeps ReportLab's 6 pt top and bottom padding.
+BODY_HEIGHT = PAGE_HEIGHT - (PAGE_MARGIN + HEADER_GAP) - (PAGE_MARGIN + HEADER_GAP / 2) - 12
 
 
 @dataclass(frozen=True)
@@ -329,7 +341,18 @@ class _ReportTemplate(BaseDocTemplate):
             invariant=1,
             initialFontName=SANS,
         )
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body", showBoundary=0)
+        # No side padding: text, tables and the running header share one left edge, and a table as
+        # wide as FRAME_WIDTH fits exactly (ReportLab centres a table part wider than the frame).
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            showBoundary=0,
+        )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
 
@@ -340,24 +363,90 @@ def build_pdf(story: list[Flowable], chrome: Chrome, meta: Metadata) -> bytes:
     def canvas_maker(*args, **kwargs) -> ReportCanvas:
         return ReportCanvas(*args, chrome=chrome, created=meta.created, **kwargs)
 
-    template.build(_headings_inside_blocks(story), canvasmaker=canvas_maker)
+    template.build(_headings_inside_blocks(story, template.width), canvasmaker=canvas_maker)
     return buffer.getvalue()
 
 
-def _headings_inside_blocks(story: list[Flowable]) -> list[Flowable]:
-    """Move headings that must stay with a following keep-together block into that block.
+def _headings_inside_blocks(story: list[Flowable], width: float) -> list[Flowable]:
+    """Keep headings with what follows them, but never with more than needed.
 
-    ReportLab keeps a `keepWithNext` heading with the next flowable by wrapping both in a KeepTogether;
-    when the next flowable is itself a KeepTogether, the nested one reports an unplaceable height and
-    the heading is left alone at the foot of a page. One flat block avoids that.
+    ReportLab keeps a `keepWithNext` heading with the next flowable by wrapping both in a KeepTogether.
+    When the next flowable is itself a KeepTogether, the nested one reports an unplaceable height and
+    the heading is left alone at the foot of a page: one flat block avoids that. When it is a table,
+    the heading would drag the whole table to the next page and leave the page half empty: the
+    heading asks instead for room for itself and the table's first rows.
     """
     out: list[Flowable] = []
     for flowable in story:
-        if isinstance(flowable, KeepTogether):
-            held: list[Flowable] = []
-            while out and getattr(out[-1], "getKeepWithNext", lambda: False)():
-                held.insert(0, out.pop())
-            if held:
-                flowable = KeepTogether(held + list(flowable._content))
+        held: list[Flowable] = []
+        while out and getattr(out[-1], "getKeepWithNext", lambda: False)():
+            held.insert(0, out.pop())
+        if held and isinstance(flowable, KeepTogether):
+            flowable = KeepTogether(held + list(flowable._content))
+        elif held and isinstance(flowable, Table):
+            for heading in held:
+                heading.keepWithNext = 0
+            room = sum(_height(h, width) for h in held) + _first_rows_height(flowable, width)
+            out.append(CondPageBreak(room))
+            out += held
+        else:
+            out += held
         out.append(flowable)
     return out
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    _, height = flowable.wrap(width, PAGE_HEIGHT)
+    return height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+
+
+def _first_rows_height(table: Table, width: float, rows: int = 3) -> float:
+    """The height of a table's header and first rows: what a heading keeps on its page."""
+    table.wrap(width, PAGE_HEIGHT)
+    return sum(table._rowHeights[: rows + 1]) + table.getSpaceBefore()
+
+
+class ReportTable(Table):
+    """A table that splits between rows, and inside a row only when that row is taller than a page.
+
+    ReportLab's in-row split fills the foot of a page with the head of a row whose remainder would fit
+    whole on the next page; this table moves such a row instead. A row that is split (a 3,000-word
+    comment) starts its remainder with "(continued)" after the row's id.
+    """
+
+    def __init__(self, *args, frame_height: float = 0.0, continued: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._frame_height = frame_height
+        self._continued = continued
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self._calc(availWidth, availHeight)
+        parts = self._splitRows(availHeight, doInRowSplit=False)
+        if parts or not self.splitInRow:
+            return self._own(parts)
+        header = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        first_row = self._rowHeights[header] if len(self._rowHeights) > header else 0
+        if availHeight < self._frame_height - 1 and sum(self._rowHeights[:header]) + first_row <= self._frame_height:
+            return []  # the row fits on the next page: move it there whole
+        parts = self._own(self._splitRows(availHeight, doInRowSplit=True))
+        if len(parts) == 2:
+            self._mark_continued(parts, header)
+        return parts
+
+    def _own(self, parts: list[Flowable]) -> list[Flowable]:
+        """Split parts as ReportTables (ReportLab makes them with the class but not our arguments)."""
+        for part in parts:
+            if isinstance(part, ReportTable):
+                part._frame_height, part._continued = self._frame_height, self._continued
+                part.hAlign = self.hAlign
+                part.spaceAfter = self.spaceAfter
+        return parts
+
+    def _mark_continued(self, parts: list[Flowable], header: int) -> None:
+        first, rest = parts
+        cell = first._cellvalues[-1][0]
+        label = cell[0] if isinstance(cell, list) and cell else cell
+        text = label.getPlainText() if isinstance(label, Paragraph) else str(label or "")
+        style = label.style if isinstance(label, Paragraph) else styles().cell
+        if len(rest._cellvalues) > header:
+            rest._cellvalues[header][0] = [literal(f"{text} ({self._continued})".strip(), style)]

@@ -45,10 +45,9 @@ def _story(k: Kit) -> list[Flowable]:
     story += scores.scores(k)
     story += span.span(k)
     story += findings.findings(k)
-    story += annexes.tailoring(k)
     if k.previous is not None:
         story += comparison.change(k)
-    story += annexes.answers(k)
+    story += annexes.annexes(k)
     return story
 
 
@@ -69,10 +68,9 @@ def _metadata(k: Kit) -> Metadata:
 def _chrome(k: Kit) -> Chrome:
     a = k.a
     return Chrome(
-        header_left=f"{k.w('pdf_title')} · {k.authority()}",
-        header_right=f"{k.w('assessed_on')} {a.assessment_date}",
-        footer_left=f"mipat {a.tool_version} · {a.questionnaire.id} {a.questionnaire.version} · "
-        f"SHA-256 {a.input_sha256[:12]}",
+        header_left=" · ".join(part for part in (k.authority(), a.scope.period) if part),
+        header_right=f"{k.w('assessed_on')} {k.date(a.assessment_date)}",
+        footer_left=k.w("pdf_title"),
         draft_marker=None if a.complete else k.w("pdf_draft"),
         page_label=lambda page, pages: word("pdf_page_of", k.lang, page=page, pages=pages),
     )

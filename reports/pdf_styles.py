@@ -47,6 +47,7 @@ DRAFT = colors.HexColor("#7A1F1F")  # the DRAFT marker: dark, reads as black in 
 WHITE = colors.white
 
 PAGE_MARGIN = 18 * mm
+CELL_PADDING = 4  # points left and right of the text in a table cell
 HEADER_GAP = 8 * mm
 
 
@@ -81,6 +82,8 @@ class Styles:
     cell_bold: ParagraphStyle
     cell_right: ParagraphStyle
     cell_head: ParagraphStyle
+    cell_head_right: ParagraphStyle
+    cell_muted: ParagraphStyle
     cell_mono: ParagraphStyle
     finding_head: ParagraphStyle
     finding_text: ParagraphStyle
@@ -154,6 +157,10 @@ def styles() -> Styles:
         cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=CONDENSED_BOLD),
         cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
         cell_head=ParagraphStyle("cell_head", parent=cell, fontName=CONDENSED_BOLD, textColor=WHITE),
+        cell_head_right=ParagraphStyle(
+            "cell_head_right", parent=cell, fontName=CONDENSED_BOLD, textColor=WHITE, alignment=TA_RIGHT
+        ),
+        cell_muted=ParagraphStyle("cell_muted", parent=cell, textColor=MUTED),
         cell_italic=ParagraphStyle("cell_italic", parent=cell, fontName=SANS_ITALIC, fontSize=7.5, leading=9.5),
         cell_bold_right=ParagraphStyle("cell_bold_right", parent=cell, fontName=CONDENSED_BOLD, alignment=TA_RIGHT),
         cell_indented=ParagraphStyle("cell_indented", parent=cell, leftIndent=10),
@@ -206,8 +213,8 @@ def grid_table_style(*, header_rows: int = 1, zebra: bool = True, rows: int = 0)
     commands: list[tuple] = [
         *PLAIN_TABLE,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LINEBELOW", (0, -1), (-1, -1), 0.6, PRIMARY),

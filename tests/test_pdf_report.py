@@ -20,15 +20,17 @@ from mipat.assessment.results import Assessment
 from mipat.assessment.results_files import parse_result
 from mipat.assessment.scoring import Clock, Scorer, build_scorer
 from mipat.questionnaires.i18n import LANGUAGES, Language
+from mipat.questionnaires.locale_format import format_date
 from mipat.questionnaires.responses import EVIDENCE_KINDS
 from mipat.questionnaires.source_files import Document, read_document
 from mipat.questionnaires.validation import validate_document
-from mipat.reports.comparison import new_gaps, resolved_gaps
+from mipat.reports.comparison import outcome_changes
 from mipat.reports.pdf_document import literal
 from mipat.reports.pdf_report import render_pdf
 from mipat.reports.pdf_styles import CONDENSED, SANS, SANS_BOLD, register_fonts, styles
 from mipat.reports.sections.kit import esc
 from mipat.reports.strings import word
+from tests.pdf_layout import layout_faults
 from tests.report_string_checks import assert_strings_complete
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,13 +38,14 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORT_SOURCES = [
     ROOT / "reports" / "pdf_report.py",
     ROOT / "reports" / "answer_text.py",
+    ROOT / "reports" / "portfolio_pdf.py",
     *sorted((ROOT / "reports" / "sections").glob("*.py")),
 ]
 EXAMPLES = ROOT / "examples"
 CLOCK = Clock.fixed_or_now("2026-01-31T09:00:00Z")
 EARLIER = Clock.fixed_or_now("2025-01-31T09:00:00Z")
 SECTIONS = ["pdf_sec_summary", "pdf_sec_method", "pdf_sec_scores", "pdf_sec_span", "pdf_sec_findings"]
-SECTIONS += ["pdf_sec_tailoring", "pdf_sec_answers"]
+SECTIONS += ["pdf_sec_annexes"]
 
 # User text that looks like markup, and names in three scripts.
 HOSTILE_AUTHORITY = "Ministère <b>des</b> Affaires &amp; Co <font size=40>Μαρία Παπαδοπούλου</font> Дмитрий Иванов"
@@ -281,7 +284,8 @@ def test_a_report_with_a_previous_assessment_shows_the_deltas_and_the_gaps(lang:
     now, before = result_json(example("national-origin-fr.yaml")), result_json(earlier())
     printed = flat(text("national-origin-fr.yaml", lang, previous=True))
     assert word("pdf_sec_change", lang) in printed
-    assert word("pdf_legend_previous", lang, date="2025-01-31") in printed
+    # Both cycles cover 2022-2024 here, so they are told apart by the date each was scored.
+    assert word("pdf_legend_previous", lang, date=format_date("2025-01-31", lang)) in printed
     delta = round(now["overall_index"] - before["overall_index"], 1)
     sign = "+" if delta > 0 else "−" if delta < 0 else ""
     overall_row = (
@@ -289,14 +293,13 @@ def test_a_report_with_a_previous_assessment_shows_the_deltas_and_the_gaps(lang:
         f"{number(now['overall_index'], lang)} {sign}{number(abs(delta), lang)}"
     )
     assert overall_row in printed
-    gaps, resolved = (
-        new_gaps(earlier(), example("national-origin-fr.yaml")),
-        resolved_gaps(earlier(), example("national-origin-fr.yaml")),
-    )
-    assert gaps and resolved
-    change = printed.split(word("pdf_sec_change", lang))[-1].split(word("pdf_sec_answers", lang))[0]
-    for item in gaps + resolved:
+    changed = outcome_changes(earlier(), example("national-origin-fr.yaml"))
+    assert changed.improved and changed.declined
+    change = printed.split(word("pdf_sec_change", lang))[-1].split(word("pdf_sec_annexes", lang))[0]
+    for item in changed.improved + changed.declined + changed.other:  # every change, in either direction
         assert item.rule.rule_id in change
+    assert word("pdf_outcomes_improved", lang, count=len(changed.improved)) in change
+    assert word("pdf_outcomes_declined", lang, count=len(changed.declined)) in change
     outline = [
         i.title
         for i in PdfReader(_stream(pdf("national-origin-fr.yaml", lang, True))).outline
@@ -342,7 +345,7 @@ def test_the_unconfirmed_band_cut_offs_are_flagged_in_the_method() -> None:
 
 def test_every_fixed_report_string_exists_in_the_three_languages() -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in REPORT_SOURCES)
-    called = set(re.findall(r"""(?:\bk\.[wt]|word)\(\s*["']([a-z0-9_]+)["']""", source))
+    called = set(re.findall(r"""(?:\b(?:k|self)\.[wt]|word)\(\s*["']([a-z0-9_]+)["']""", source))
     listed = set(re.findall(r"""["'](pdf_[a-z0-9_]+)["']""", source))
     families = {"pdf_scored_by_": ("principles", "actions", "targets", "sdg_1072")}
     families["pdf_kind_"] = ("select", "disable", "weight", "exception")
@@ -378,7 +381,8 @@ def test_tailoring_and_exceptions_are_listed_with_their_justification(tailored: 
     assert "Дмитрий Иванов" in annex and word("pdf_in_force", "en") in annex and word("pdf_expired", "en") in annex
     assert word("pdf_weight_from_to", "en", base="5", weight="2") in annex
     assert tailored.tailoring_sha256 is not None and tailored.tailoring_sha256 in printed
-    assert word("pdf_warnings", "en") in annex, "the expired exception's warning is reported"
+    trace = printed.split(word("pdf_sec_traceability", "en"))[-1].split(word("pdf_sec_tailoring", "en"))[0]
+    assert word("pdf_warnings", "en") in trace, "the expired exception's warning is reported"
 
 
 def test_every_page_renders_to_a_non_blank_image(tmp_path: Path) -> None:
@@ -433,3 +437,18 @@ def _font_sizes(data: bytes) -> list[float]:
             continue
         sizes += [float(m) for m in re.findall(rb"/F\d+(?:\+\d+)? ([\d.]+) Tf", content.get_data())]
     return sizes
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "previous"),
+    [
+        ("national-origin-fr.yaml", "fr", False),
+        ("federal-destination-en.yaml", "en", False),
+        ("city-es.yaml", "es", False),
+        ("national-origin-fr.yaml", "en", True),
+        ("hostile", "fr", False),
+    ],
+)
+def test_pages_keep_the_margin_and_none_is_left_half_empty_mid_chapter(name: str, lang: Language, previous: bool):
+    faults = layout_faults(pdf(name, lang, previous))
+    assert not faults, "\n".join(faults)

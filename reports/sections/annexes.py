@@ -1,21 +1,53 @@
-"""Annexes: tailoring and exceptions, every answer given."""
+"""The annexes, one chapter: traceability of the inputs, tailoring and exceptions, every answer."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table
 
 from mipat.questionnaires.definition import Questionnaire
 from mipat.questionnaires.responses import Answer
 from mipat.reports.answer_text import evidence_line, value_lines
 from mipat.reports.pdf_document import literal
+from mipat.reports.pdf_styles import key_value_table_style
 from mipat.reports.sections.kit import FRAME_WIDTH, Kit
+
+
+def annexes(k: Kit) -> list[Flowable]:
+    out: list[Flowable] = [PageBreak(), k.heading(k.w("pdf_sec_annexes"), 0)]
+    return out + traceability(k) + tailoring(k) + answers(k)
+
+
+def traceability(k: Kit) -> list[Flowable]:
+    """What an auditor needs to re-run the scoring: files, fingerprints, versions, warnings."""
+    a, st = k.a, k.st
+    out: list[Flowable] = [k.heading(k.w("pdf_sec_traceability"), 1), k.text(k.w("pdf_traceability_intro"))]
+    rows = [
+        [k.cell(k.w("pdf_response_file"), st.cell_bold), k.cell(a.input_file)],
+        [k.cell(k.w("pdf_questionnaire"), st.cell_bold), k.cell(f"{a.questionnaire.id} {a.questionnaire.version}")],
+        [k.cell(k.w("pdf_tool"), st.cell_bold), k.cell(f"{a.tool} {a.tool_version}")],
+        [k.cell(k.w("pdf_scored_at"), st.cell_bold), k.cell(a.generated_at)],
+    ]
+    out.append(Table(rows, colWidths=[130, FRAME_WIDTH - 130], style=key_value_table_style(), hAlign="LEFT"))
+    out.append(Spacer(1, 8))
+    prints = [k.head_row(k.w("pdf_input"), k.w("pdf_version"), "SHA-256")]
+    prints.append([k.cell(k.w("pdf_response_file")), k.cell("–"), k.cell(a.input_sha256 or "–", st.cell_mono)])
+    prints += [
+        [k.cell(f"{p.title.get(k.lang)} ({p.id})"), k.cell(p.version), k.cell(p.sha256, st.cell_mono)] for p in a.packs
+    ]
+    if a.tailoring_sha256:
+        prints.append([k.cell(k.w("pdf_tailoring_file")), k.cell("–"), k.cell(a.tailoring_sha256, st.cell_mono)])
+    out.append(k.table(prints, [FRAME_WIDTH - 60 - 250, 60, 250]))
+    if a.warnings:
+        out.append(k.heading(k.w("pdf_warnings"), 2, in_toc=False))
+        out += [k.bullet(p.describe()) for p in a.warnings]
+    return out
 
 
 def tailoring(k: Kit) -> list[Flowable]:
     a, st = k.a, k.st
-    out: list[Flowable] = [PageBreak(), k.heading(k.w("pdf_sec_tailoring"), 0)]
+    out: list[Flowable] = [k.heading(k.w("pdf_sec_tailoring"), 1)]
     waived = [r for r in a.rules if r.waiver is not None]
     if not a.tailoring and not waived:
         out.append(k.text(k.w("pdf_no_tailoring")))
@@ -35,7 +67,7 @@ def tailoring(k: Kit) -> list[Flowable]:
         if len(rows) > 1:
             out.append(k.table(rows, [150, 90, FRAME_WIDTH - 240], split_in_row=True))
         if waived:
-            out.append(k.heading(k.w("pdf_exceptions"), 1))
+            out.append(k.heading(k.w("pdf_exceptions"), 2, in_toc=False))
             rows = [k.head_row(k.w("rule"), k.w("pdf_approver"), k.w("pdf_expires"), k.w("pdf_justification"))]
             for rule in waived:
                 w = rule.waiver
@@ -50,15 +82,12 @@ def tailoring(k: Kit) -> list[Flowable]:
                     ]
                 )
             out.append(k.table(rows, [120, 110, 60, FRAME_WIDTH - 290], split_in_row=True))
-    if a.warnings:
-        out.append(k.heading(k.w("pdf_warnings"), 1))
-        out += [k.bullet(p.describe()) for p in a.warnings]
     return out
 
 
 def answers(k: Kit) -> list[Flowable]:
     a, q = k.a, k.q
-    out: list[Flowable] = [PageBreak(), k.heading(k.w("pdf_sec_answers"), 0)]
+    out: list[Flowable] = [CondPageBreak(200), k.heading(k.w("pdf_sec_answers"), 1)]
     if q is None:
         out.append(
             k.text(
@@ -112,7 +141,7 @@ def answer_table(k: Kit, title: str, ids: Iterable[str], q: Questionnaire | None
             cell += [k.cell("• " + evidence_line(e, lang)) for e in answer.evidence]
         text = question.text.get(lang) if question else qid
         rows.append([k.cell(qid, st.cell_bold), k.cell(text), cell])
-    heading = k.heading(title, 1, in_toc=False)
+    heading = k.heading(title, 2, in_toc=False)
     table = k.table(rows, [46, 212, FRAME_WIDTH - 258], split_in_row=True)
     return [CondPageBreak(90), heading, table]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, PageBreak
 
 from mipat.assessment.results import Assessment
-from mipat.reports.comparison import new_gaps, resolved_gaps, score_changes
+from mipat.reports.comparison import mismatches, outcome_changes, score_changes
 from mipat.reports.findings import finding
 from mipat.reports.pdf_document import literal
 from mipat.reports.pdf_styles import PRIMARY
@@ -16,9 +16,11 @@ def change(k: Kit) -> list[Flowable]:
     prev, a, st = k.previous, k.a, k.st
     assert prev is not None
     out: list[Flowable] = [PageBreak(), k.heading(k.w("pdf_sec_change"), 0)]
-    out.append(
-        k.text(k.w("pdf_change_intro", date=prev.assessment_date, file=prev.input_file, sha=prev.input_sha256[:16]))
-    )
+    previous, current = k.cycle(prev), k.cycle(a)
+    out.append(k.text(k.w("pdf_change_intro", previous=previous, current=current, date=k.date(prev.assessment_date))))
+    mismatched = mismatches(prev, a)
+    if mismatched:
+        out.append(k.text(k.w("pdf_change_other_authority", fields="; ".join(mismatched)), st.note))
     before_versions = _versions(prev)
     now_versions = _versions(a)
     if before_versions != now_versions:
@@ -26,7 +28,7 @@ def change(k: Kit) -> list[Flowable]:
     if prev.overall_bands != a.overall_bands:
         out.append(k.text(k.w("pdf_change_method"), st.note))
     out.append(k.heading(k.w("pdf_score_deltas"), 1))
-    rows = [k.head_row("", k.w("pdf_previous"), k.w("pdf_current"), k.w("pdf_delta"))]
+    rows = [k.head_row("", previous, current, k.w("pdf_difference"))]
     bold_rows: list[int] = []
     for change in score_changes(prev, a):
         if change.kind == "overall":
@@ -45,24 +47,30 @@ def change(k: Kit) -> list[Flowable]:
                 literal(k.signed(change.delta), st.cell_bold_right if change.kind != "group" else st.cell_right),
             ]
         )
-    table = k.table(rows, [FRAME_WIDTH - 180, 60, 60, 60])
+    table = k.table(rows, [FRAME_WIDTH - 210, 70, 70, 70], right_columns=(1, 2, 3))
     table.setStyle([("LINEABOVE", (0, row), (-1, row), 0.5, PRIMARY) for row in bold_rows[1:]])
     out.append(table)
-    for key, changes in (("pdf_new_gaps", new_gaps(prev, a)), ("pdf_resolved_gaps", resolved_gaps(prev, a))):
-        out.append(k.heading(k.w(key), 1))
+    changed = outcome_changes(prev, a)
+    for key, changes in (
+        ("pdf_outcomes_improved", changed.improved),
+        ("pdf_outcomes_declined", changed.declined),
+        ("pdf_outcomes_other", changed.other),
+    ):
+        if key == "pdf_outcomes_other" and not changes:
+            continue
+        out.append(k.heading(k.w(key, count=len(changes)), 1))
         if not changes:
             out.append(k.text(k.w("pdf_none")))
             continue
-        rows = [k.head_row(k.w("rule"), k.w("pdf_delta"), k.w("finding"))]
+        rows = [k.head_row(k.w("rule"), k.w("pdf_outcome_change"), k.w("finding"))]
         for item in changes:
             r = item.rule
-            text = finding(r, k.lang)
-            was_now = k.w("pdf_was_now", before=k.w(f"outcome_{item.before}"), now=k.w(f"outcome_{item.now}"))
+            was_now = k.w("pdf_was_now", before=_outcome(k, item.before), now=_outcome(k, item.now))
             rows.append(
                 [
                     [k.cell(r.rule_id, st.cell_bold), k.cell(k.group_title(r.pack_id, r.group))],
                     k.cell(was_now),
-                    k.cell(text),
+                    k.cell(finding(r, k.lang)),
                 ]
             )
         out.append(k.table(rows, [120, 110, FRAME_WIDTH - 230], split_in_row=True))
@@ -72,3 +80,7 @@ def change(k: Kit) -> list[Flowable]:
 def _versions(a: Assessment) -> str:
     packs = ", ".join(f"{p.id} {p.version}" for p in a.packs)
     return f"{a.questionnaire.id} {a.questionnaire.version}; {packs}"
+
+
+def _outcome(k: Kit, outcome: str) -> str:
+    return k.w("pdf_no_such_rule") if outcome == "absent" else k.w(f"outcome_{outcome}")

@@ -12,21 +12,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Paragraph, Table
+from reportlab.platypus import Paragraph
 
 from mipat.assessment.results import Assessment, GroupScore, PackScore
 from mipat.questionnaires.catalogue import bundled_catalogue
 from mipat.questionnaires.definition import Questionnaire, find_questionnaire
 from mipat.questionnaires.i18n import Language
+from mipat.questionnaires.locale_format import format_date, format_number, plural_form
 from mipat.reports.answer_text import option_label
-from mipat.reports.pdf_document import Heading, literal
-from mipat.reports.pdf_styles import PAGE_MARGIN, Styles, grid_table_style, styles
+from mipat.reports.pdf_document import BODY_HEIGHT, BODY_WIDTH, Heading, ReportTable, literal
+from mipat.reports.pdf_styles import Styles, grid_table_style, styles
 from mipat.reports.strings import word
 
 PRINCIPLES_PACK_KIND = "principles"
 TARGETS_PACK_KIND = "targets"
 SDG_1072_KIND = "sdg_1072"
-FRAME_WIDTH = 595.2756 - 2 * PAGE_MARGIN  # A4 width less the margins
+FRAME_WIDTH = BODY_WIDTH
 MIN_ROW_PART = 36  # points: a table row taller than the page splits, but leaves no sliver of it behind
 
 
@@ -57,7 +58,29 @@ class Kit:
     def num(self, value: float | None, digits: int = 1) -> str:
         if value is None:
             return self.w("not_scored")
-        return f"{value:.{digits}f}".replace(".", self.w("pdf_decimal"))
+        return format_number(value, self.lang, digits)
+
+    def date(self, value: str) -> str:
+        """An ISO date (or date-time) in words: 31 January 2026, 31 janvier 2026."""
+        try:
+            return format_date(value, self.lang)
+        except ValueError:
+            return value
+
+    def listing(self, items: Sequence[str]) -> str:
+        """'a, b and c' in the reader's language (CLDR list patterns)."""
+        from babel.lists import format_list
+
+        return format_list(list(items), locale=self.lang) if items else ""
+
+    def cycle(self, assessment: Assessment) -> str:
+        """How a reader names a cycle: the period it covers, or the date it was scored when the two
+        cycles compared give the same period (or none)."""
+        other = self.previous if assessment is self.a else self.a
+        period = assessment.scope.period
+        if period and (other is None or other.scope.period != period):
+            return period
+        return self.date(assessment.assessment_date)
 
     def signed(self, value: float | None) -> str:
         if value is None:
@@ -91,9 +114,14 @@ class Kit:
         style = (self.st.h1, self.st.h2, self.st.h3, self.st.h4)[min(level, 3)]
         return Heading(title, style, level, self.key(), in_toc=in_toc)
 
-    def text(self, text: str, style=None) -> Paragraph:
-        """A paragraph printed exactly as written (user or fixed text; nothing in it is markup)."""
-        return literal(text, style or self.st.body)
+    def text(self, text: str, style=None, *, keep_with_next: bool = False) -> Paragraph:
+        """A paragraph printed exactly as written (user or fixed text; nothing in it is markup).
+
+        `keep_with_next`: an introduction that stays on the page of what it introduces."""
+        paragraph = literal(text, style or self.st.body)
+        if keep_with_next:
+            paragraph.keepWithNext = 1
+        return paragraph
 
     def cell(self, text: str, style=None) -> Paragraph:
         return literal(text, style or self.st.cell)
@@ -101,8 +129,28 @@ class Kit:
     def head_row(self, *labels: str) -> list[Paragraph]:
         return [literal(label, self.st.cell_head) for label in labels]
 
-    def table(self, rows: list[list], widths: Sequence[float], *, header: bool = True, split_in_row: bool = False):
-        return Table(
+    def count(self, n: int, key: str) -> str:
+        """`n` with its noun in the right plural form: the string is 'one form|other form' ({n} for n)."""
+        one, _, other = self.w(key).partition("|")
+        form = one if plural_form(n, self.lang) == "one" else other or one
+        return form.replace("{n}", format_number(n, self.lang, 0))
+
+    def table(
+        self,
+        rows: list[list],
+        widths: Sequence[float],
+        *,
+        header: bool = True,
+        split_in_row: bool = False,
+        right_columns: Sequence[int] = (),
+    ) -> ReportTable:
+        """A grid table; the header cells of `right_columns` (numbers) are right-aligned like their values."""
+        if header:
+            for column in right_columns:
+                head = rows[0][column]
+                if isinstance(head, Paragraph):
+                    rows[0][column] = literal(head.getPlainText(), self.st.cell_head_right)
+        return ReportTable(
             rows,
             colWidths=list(widths),
             repeatRows=1 if header else 0,
@@ -111,6 +159,8 @@ class Kit:
             splitInRow=MIN_ROW_PART if split_in_row else 0,
             spaceBefore=2,
             spaceAfter=8,
+            frame_height=BODY_HEIGHT,
+            continued=self.w("pdf_continued"),
         )
 
     def bullet(self, text: str) -> Paragraph:

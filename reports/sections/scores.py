@@ -13,9 +13,9 @@ from mipat.reports.sections.kit import FRAME_WIDTH, PRINCIPLES_PACK_KIND, SDG_10
 def scores(k: Kit) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), k.heading(k.w("pdf_sec_scores"), 0)]
     previous_packs = {p.id: p for p in k.previous.packs} if k.previous else {}
-    legend = [k.w("pdf_legend_current", date=k.a.assessment_date)]
+    legend = [k.w("pdf_legend_current", date=k.cycle(k.a))]
     if k.previous is not None:
-        legend.append(k.w("pdf_legend_previous", date=k.previous.assessment_date))
+        legend.append(k.w("pdf_legend_previous", date=k.cycle(k.previous)))
     for pack in k.a.packs:
         old = previous_packs.get(pack.id)
         block: list[Flowable] = [k.heading(pack.title.get(k.lang), 1)]
