@@ -241,20 +241,20 @@ class ReportCanvas(Canvas):
         self.saveState()
         if page > 1:
             y = PAGE_HEIGHT - PAGE_MARGIN + HEADER_GAP / 2
-            self.setFont(SANS, 7.5)
+            self.setFont(SANS, 8)
             self.setFillColor(MUTED)
             marker_width = 0.0
             if c.draft_marker:
-                self.setFont(SANS_BOLD, 7.5)
+                self.setFont(SANS_BOLD, 8)
                 self.setFillColor(DRAFT)
-                marker_width = self.stringWidth(c.draft_marker, SANS_BOLD, 7.5) + 8
+                marker_width = self.stringWidth(c.draft_marker, SANS_BOLD, 8) + 8
                 self.drawRightString(right, y, c.draft_marker)
-                self.setFont(SANS, 7.5)
+                self.setFont(SANS, 8)
                 self.setFillColor(MUTED)
-            right_text = fit_text(c.header_right, SANS, 7.5, (right - left) / 3)
-            right_width = self.stringWidth(right_text, SANS, 7.5) + marker_width
+            right_text = fit_text(c.header_right, SANS, 8, (right - left) / 3)
+            right_width = self.stringWidth(right_text, SANS, 8) + marker_width
             self.drawRightString(right - marker_width, y, right_text)
-            self.drawString(left, y, fit_text(c.header_left, SANS, 7.5, right - left - right_width - 16))
+            self.drawString(left, y, fit_text(c.header_left, SANS, 8, right - left - right_width - 16))
             self.setStrokeColor(RULE)
             self.setLineWidth(0.4)
             self.line(left, y - 3.5, right, y - 3.5)
@@ -262,12 +262,12 @@ class ReportCanvas(Canvas):
         self.setStrokeColor(RULE)
         self.setLineWidth(0.4)
         self.line(left, y + 9, right, y + 9)
-        self.setFont(SANS, 7.5)
+        self.setFont(SANS, 8)
         self.setFillColor(MUTED)
         label = c.page_label(page, total)
         self.drawRightString(right, y, label)
-        room = right - left - self.stringWidth(label, SANS, 7.5) - 12
-        self.drawString(left, y, fit_text(c.footer_left, SANS, 7.5, room))
+        room = right - left - self.stringWidth(label, SANS, 8) - 12
+        self.drawString(left, y, fit_text(c.footer_left, SANS, 8, room))
         self.restoreState()
 
     def _draw_contents(self, area: _TocArea, entries: list[tuple[int, _Mark]]) -> None:

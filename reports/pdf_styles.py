@@ -105,7 +105,7 @@ def styles() -> Styles:
     body = ParagraphStyle(
         "body", fontName=SANS, bulletFontName=SANS, fontSize=9.5, leading=13, textColor=INK, spaceAfter=5
     )
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=10.5, spaceAfter=3)
+    small = ParagraphStyle("small", parent=body, fontSize=9, leading=11.5, spaceAfter=3)
     cell = ParagraphStyle("cell", parent=body, fontName=CONDENSED, fontSize=8, leading=10, spaceAfter=0)
     heading = ParagraphStyle(
         "heading", parent=body, fontName=SANS_BOLD, textColor=PRIMARY, keepWithNext=1, alignment=TA_LEFT
@@ -161,17 +161,17 @@ def styles() -> Styles:
             "cell_head_right", parent=cell, fontName=CONDENSED_BOLD, textColor=WHITE, alignment=TA_RIGHT
         ),
         cell_muted=ParagraphStyle("cell_muted", parent=cell, textColor=MUTED),
-        cell_italic=ParagraphStyle("cell_italic", parent=cell, fontName=SANS_ITALIC, fontSize=7.5, leading=9.5),
+        cell_italic=ParagraphStyle("cell_italic", parent=cell, fontName=SANS_ITALIC, fontSize=8, leading=10),
         cell_bold_right=ParagraphStyle("cell_bold_right", parent=cell, fontName=CONDENSED_BOLD, alignment=TA_RIGHT),
         cell_indented=ParagraphStyle("cell_indented", parent=cell, leftIndent=10),
         strong=ParagraphStyle("strong", parent=body, fontName=SANS_BOLD),
-        cell_mono=ParagraphStyle("cell_mono", parent=cell, fontSize=7, leading=9),
+        cell_mono=ParagraphStyle("cell_mono", parent=cell, fontSize=8, leading=10),
         finding_head=ParagraphStyle(
             "finding_head",
             parent=body,
             fontName=SANS_BOLD,
-            fontSize=8,
-            leading=10.5,
+            fontSize=9,
+            leading=11.5,
             textColor=PRIMARY,
             spaceBefore=5,
             spaceAfter=1,
@@ -179,7 +179,7 @@ def styles() -> Styles:
         ),
         finding_text=ParagraphStyle("finding_text", parent=body, fontSize=9, leading=11.5, leftIndent=12, spaceAfter=1),
         finding_meta=ParagraphStyle(
-            "finding_meta", parent=body, fontSize=7.5, leading=9.5, leftIndent=12, textColor=MUTED, spaceAfter=1
+            "finding_meta", parent=body, fontSize=9, leading=11.5, leftIndent=12, textColor=MUTED, spaceAfter=1
         ),
         finding_action=ParagraphStyle(
             "finding_action",
@@ -194,7 +194,7 @@ def styles() -> Styles:
             spaceAfter=1,
         ),
         group_summary=ParagraphStyle(
-            "group_summary", parent=small, textColor=MUTED, spaceAfter=2, keepWithNext=1, fontSize=7.5, leading=9.5
+            "group_summary", parent=small, textColor=MUTED, spaceAfter=2, keepWithNext=1, fontSize=9, leading=11.5
         ),
         toc0=ParagraphStyle("toc0", parent=body, fontName=SANS_BOLD, fontSize=10.5, leading=14),
         toc1=ParagraphStyle("toc1", parent=body, fontSize=9.5, leading=12.5, leftIndent=14),

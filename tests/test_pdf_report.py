@@ -452,3 +452,13 @@ def _font_sizes(data: bytes) -> list[float]:
 def test_pages_keep_the_margin_and_none_is_left_half_empty_mid_chapter(name: str, lang: Language, previous: bool):
     faults = layout_faults(pdf(name, lang, previous))
     assert not faults, "\n".join(faults)
+
+
+def test_body_text_is_at_least_9_pt_and_table_text_at_least_8_pt() -> None:
+    st = styles()
+    for name in st.__dataclass_fields__:
+        style = getattr(st, name)
+        least = 8 if name.startswith("cell") else 9
+        assert style.fontSize >= least, (name, style.fontSize)
+    # Everything drawn, running header and footer and chart labels included, stays legible in print.
+    assert min(_font_sizes(pdf("national-origin-fr.yaml", "fr"))) >= 7

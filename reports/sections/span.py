@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table
+from reportlab.platypus import Flowable, PageBreak
 
 from mipat.questionnaires.responses import AnswerValue
 from mipat.reports.answer_text import evidence_line, option_label, partner_kind_label, value_lines
 from mipat.reports.charts import span_heat_map
 from mipat.reports.pdf_document import literal
-from mipat.reports.pdf_styles import PLAIN_TABLE
 from mipat.reports.sections.kit import FRAME_WIDTH, Kit
 from mipat.rules.metrics import LEVELS, metric_catalogue
 
@@ -52,26 +51,11 @@ def span(k: Kit) -> list[Flowable]:
         label = a.metric_labels[metric_id].get(k.lang) if metric_id in a.metric_labels else metric_id
         digits = 0 if float(value).is_integer() else 1
         indicators.append([k.cell(label), k.cell(k.num(value, digits), st.cell_right)])
-    left = k.table(kinds, [140, 45])
-    right = k.table(indicators, [FRAME_WIDTH - 185 - 16 - 45, 45])
-    out.append(
-        KeepTogether(
-            [
-                k.heading(k.w("pdf_partners_by_kind"), 1),
-                Table(
-                    [[left, right]],
-                    colWidths=[185 + 16, FRAME_WIDTH - 185 - 16],
-                    style=[
-                        *PLAIN_TABLE,
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ],
-                    hAlign="LEFT",
-                ),
-            ]
-        )
-    )
+    # One table under the other, not side by side: text extraction and screen readers read them in order.
+    out.append(k.heading(k.w("pdf_partners_by_kind"), 1))
+    out.append(k.table(kinds, [FRAME_WIDTH - 70, 70], right_columns=(1,)))
+    out.append(k.heading(k.w("pdf_indicators"), 1))
+    out.append(k.table(indicators, [FRAME_WIDTH - 70, 70], right_columns=(1,)))
     out.append(k.heading(k.q.inventory.title.get(k.lang) if k.q else k.w("pdf_partnership"), 1))
     out += inventory_table(k)
     return out
