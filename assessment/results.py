@@ -8,7 +8,8 @@ already holds: per rule its outcome, level, credit, weight, gains, waiver and th
 read, but not the rule's texts, conditions or references (read back from the pack with the SHA-256
 recorded in `packs`), nor the answers it read (read back from `response`), nor the recommendations
 (the rules ordered by gain). That makes a result about a sixth of schema 1.0's size. Schema 1.0
-results, which copied all of it, still load as they are. Schema 2.1 adds `overall_bands` (see below).
+results, which copied all of it, still load as they are. Schema 2.1 adds `overall_bands` (see below);
+2.2 adds `span_layout`.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from mipat.questionnaires.problems import Problem
 from mipat.questionnaires.responses import AnswerValue, QuestionnaireRef, Response
 from mipat.rules.metrics import SpanMetrics
 
-SCHEMA_VERSION = "2.1"
-READABLE_SCHEMA_VERSIONS = ("1.0", "2.0", "2.1")
-COMPACT_SCHEMA_VERSIONS = ("2.0", "2.1")  # stored without pack texts; read back with the packs
+SCHEMA_VERSION = "2.2"
+READABLE_SCHEMA_VERSIONS = ("1.0", "2.0", "2.1", "2.2")
+COMPACT_SCHEMA_VERSIONS = ("2.0", "2.1", "2.2")  # stored without pack texts; read back with the packs
 DEFAULT_BANDS = "mipat-development"  # the band scheme of the overall index (rules/data/bands.yaml)
 Outcome = Literal["met", "partially_met", "not_met", "not_applicable", "not_answered", "waived"]
 OUTCOMES: tuple[Outcome, ...] = ("met", "partially_met", "not_met", "not_applicable", "not_answered", "waived")
@@ -162,6 +163,21 @@ class Scope(_Model):
     lead: str | None
 
 
+class LabelledId(_Model):
+    id: str
+    label: Text
+
+
+class SpanLayout(_Model):
+    """How the span section lays out the metrics: counterpart rows with their labels, level columns and
+    the order of the metrics. Stored since schema 2.2 so a saved result renders without the rules layer;
+    earlier results get the layout of the metrics catalogue when read."""
+
+    counterparts: list[LabelledId]
+    levels: list[str]
+    metrics: list[str]
+
+
 class Assessment(_Model):
     schema_version: str = SCHEMA_VERSION
     tool: str
@@ -188,6 +204,7 @@ class Assessment(_Model):
     recommendations: list[Recommendation]
     metrics: SpanMetrics
     metric_labels: dict[str, Text]
+    span_layout: SpanLayout
     tailoring: list[TailoringChange]
     warnings: list[Problem]
     response: Response

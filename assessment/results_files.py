@@ -83,6 +83,7 @@ _UPGRADE_NOTES = {
     "1.0": "rule texts are those it recorded; its overall index is the mean of its pack indices, banded sdg-10-7-2",
     "2.0": "its overall index is the mean of its pack indices, banded sdg-10-7-2 (2.1 averages the scored groups "
     "of the GCM-principle, objective-23 and SDG-17 packs and bands them mipat-development)",
+    "2.1": "the layout of its span metrics (counterpart rows, level columns) is taken from this mipat's catalogue",
 }
 
 
@@ -93,8 +94,12 @@ def _upgraded(data: dict[str, Any], version: str, file: str) -> dict[str, Any]:
         message=f"saved with result schema {version}, read as {SCHEMA_VERSION}: {_UPGRADE_NOTES[version]}",
         file=file,
     )
+    from mipat.rules.metrics import span_layout
+
     warnings = data.get("warnings") if isinstance(data.get("warnings"), list) else []
-    return {**data, "schema_version": SCHEMA_VERSION, "warnings": [*warnings, note.model_dump()]}
+    upgraded = {**data, "schema_version": SCHEMA_VERSION, "warnings": [*warnings, note.model_dump()]}
+    upgraded.setdefault("span_layout", span_layout())
+    return upgraded
 
 
 def _rehydrated(data: dict[str, Any], document: Document, packs: Sequence[LoadedPack]) -> dict[str, Any]:

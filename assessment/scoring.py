@@ -54,7 +54,7 @@ from mipat.questionnaires.validation import validate_file
 from mipat.rules.compiler import aggregate_key
 from mipat.rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describe, questions_read
 from mipat.rules.evaluation import RuleEvaluation, RulesEvaluator
-from mipat.rules.metrics import SpanMetrics, metric_catalogue, span_metrics
+from mipat.rules.metrics import SpanMetrics, metric_catalogue, span_layout, span_metrics
 from mipat.rules.packs import (
     BandScheme,
     LoadedPack,
@@ -134,6 +134,7 @@ class Scorer:
             recommendations=recommendations(rules_out),
             metrics=metrics,
             metric_labels={m.id: m.label for m in metric_catalogue().metrics},
+            span_layout=span_layout(),
             tailoring=_tailoring_changes(self.tailoring, [p.pack.id for p in self.packs]),
             warnings=[*(warnings or []), *expired],
             response=response,

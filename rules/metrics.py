@@ -53,6 +53,18 @@ class SpanMetrics(BaseModel):
     partners_by_kind: dict[str, int]
 
 
+def span_layout() -> dict:
+    """How reports lay out the span metrics: counterpart rows with labels, level columns, metric order.
+
+    Stored in every result (schema 2.2), so a saved result renders without this module."""
+    cat = metric_catalogue()
+    return {
+        "counterparts": [{"id": c.id, "label": c.label.model_dump()} for c in cat.counterparts],
+        "levels": list(LEVELS),
+        "metrics": [m.id for m in cat.metrics],
+    }
+
+
 @cache
 def metric_catalogue() -> MetricCatalogue:
     catalogue = cached_bundled("metrics", lambda: load_model(METRICS_FILE, MetricCatalogue)[0])

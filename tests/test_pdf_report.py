@@ -462,3 +462,9 @@ def test_body_text_is_at_least_9_pt_and_table_text_at_least_8_pt() -> None:
         assert style.fontSize >= least, (name, style.fontSize)
     # Everything drawn, running header and footer and chart labels included, stays legible in print.
     assert min(_font_sizes(pdf("national-origin-fr.yaml", "fr"))) >= 7
+
+
+def test_reports_never_read_the_rules_layer() -> None:
+    """A saved result renders as it was scored: labels and layout come from the Assessment."""
+    for path in sorted((ROOT / "reports").rglob("*.py")):
+        assert "mipat.rules" not in path.read_text(encoding="utf-8"), path.name

@@ -39,7 +39,7 @@ def test_a_saved_result_reads_back_to_the_same_assessment_and_bytes(scored: list
 def test_a_result_stores_no_pack_text_and_no_copy_of_the_answers(scored: list) -> None:
     for assessment in scored:
         data = json.loads(assessment.to_json())
-        assert data["schema_version"] == "2.1" and "recommendations" not in data
+        assert data["schema_version"] == "2.2" and "recommendations" not in data
         for rule in data["rules"]:
             assert not {"texts", "condition", "refs", "answers", "held"} & set(rule)
         some_text = assessment.rules[0].texts["met"].en

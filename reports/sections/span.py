@@ -11,7 +11,6 @@ from mipat.reports.answer_text import evidence_line, option_label, partner_kind_
 from mipat.reports.charts import span_heat_map
 from mipat.reports.pdf_document import literal
 from mipat.reports.sections.kit import FRAME_WIDTH, Kit
-from mipat.rules.metrics import LEVELS, metric_catalogue
 
 
 def span(k: Kit) -> list[Flowable]:
@@ -28,11 +27,11 @@ def span(k: Kit) -> list[Flowable]:
         )
     )
     out.append(k.heading(k.w("pdf_counterpart_level"), 1))
-    catalogue = metric_catalogue()
-    counterparts = {c.id: c.label.get(k.lang) for c in catalogue.counterparts}
-    # A saved result holds its dicts in key order: lay out rows in the catalogue's order instead.
+    layout = a.span_layout
+    counterparts = {c.id: c.label.get(k.lang) for c in layout.counterparts}
+    # A saved result holds its dicts in key order: lay out rows in the order the result records.
     row_ids = _in_order(metrics.matrix, list(counterparts))
-    levels = [lvl for lvl in LEVELS if any(lvl in metrics.matrix[r] for r in row_ids)] or list(LEVELS)
+    levels = [lvl for lvl in layout.levels if any(lvl in metrics.matrix[r] for r in row_ids)] or list(layout.levels)
     level_field = k.q.field("level") if k.q else None
     level_names = [option_label(k.q, level_field, lvl, k.lang) for lvl in levels]
     counts = [[metrics.matrix[r].get(lvl, 0) for lvl in levels] for r in row_ids]
@@ -46,7 +45,7 @@ def span(k: Kit) -> list[Flowable]:
         for label, n in sorted(labelled, key=lambda item: (-item[1], item[0]))
     ]
     indicators = [k.head_row(k.w("pdf_indicator"), k.w("pdf_value"))]
-    for metric_id in _in_order(metrics.values, [m.id for m in catalogue.metrics]):
+    for metric_id in _in_order(metrics.values, layout.metrics):
         value = metrics.values[metric_id]
         label = a.metric_labels[metric_id].get(k.lang) if metric_id in a.metric_labels else metric_id
         digits = 0 if float(value).is_integer() else 1
