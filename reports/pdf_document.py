@@ -260,8 +260,12 @@ class ReportCanvas(Canvas):
     def save(self) -> None:
         total = len(self._held_pages)
         entries = [(page, m) for page in sorted(self._marks) for m in self._marks[page]]
+        # Annotations are named by a running count kept on the canvas; restoring a page's state would
+        # wind it back, and a contents link would then reuse the name of a web link on a later page.
+        annotations = self._annotationCount
         for state in self._held_pages:
             self.__dict__.update(state)
+            self._annotationCount = annotations
             page = self.getPageNumber()
             self._draw_chrome(page, total)
             for mark in self._marks.get(page, []):
@@ -269,6 +273,7 @@ class ReportCanvas(Canvas):
                 self.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=mark.level >= 1)
             if self.contents_area is not None and page == self.contents_area.page:
                 self._draw_contents(self.contents_area, entries)
+            annotations = self._annotationCount
             Canvas.showPage(self)
         self.showOutline()
         # Written from the Info dictionary's own producer, so that the two never disagree.
