@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -66,6 +67,8 @@ class Chrome:
 
 @dataclass(frozen=True)
 class Metadata:
+    """What the PDF says about itself, in the Info dictionary and, the same again, in an XMP packet."""
+
     title: str
     author: str
     subject: str
@@ -73,6 +76,52 @@ class Metadata:
     creator: str
     lang: str
     created: dt.datetime
+
+    def xmp(self, producer: str) -> bytes:
+        """The XMP packet (ISO 16684-1) for the catalog's `/Metadata` stream, UTF-8.
+
+        Catalogues, search engines and assistive software read XMP rather than the Info dictionary
+        (PDF 2.0 deprecates the latter), so it repeats Info field by field: dc:title is /Title,
+        dc:creator /Author, dc:description /Subject, pdf:Keywords /Keywords, xmp:CreatorTool /Creator,
+        pdf:Producer /Producer, and the dates are the fixed creation date, never the clock.
+        """
+        text = self._xml_text
+        moment = self.created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{text(self.title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{text(self.author)}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{text(self.subject)}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{text(self.lang)}</rdf:li></rdf:Bag></dc:language>
+   <pdf:Keywords>{text(self.keywords)}</pdf:Keywords>
+   <pdf:Producer>{text(producer)}</pdf:Producer>
+   <xmp:CreatorTool>{text(self.creator)}</xmp:CreatorTool>
+   <xmp:CreateDate>{moment}</xmp:CreateDate>
+   <xmp:ModifyDate>{moment}</xmp:ModifyDate>
+   <xmp:MetadataDate>{moment}</xmp:MetadataDate>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+        return packet.encode("utf-8")
+
+    @staticmethod
+    def _xml_text(value: str) -> str:
+        """`value` as XML character data: markup characters escaped, characters XML 1.0 forbids dropped."""
+        value = "".join(c for c in value if c in "\t\n\r" or not Metadata._forbidden_in_xml(c))
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return value.replace('"', "&quot;").replace("\r", "&#13;")
+
+    @staticmethod
+    def _forbidden_in_xml(char: str) -> bool:
+        code = ord(char)
+        return code < 0x20 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
 
 
 @dataclass
@@ -199,15 +248,16 @@ class ContentsPlaceholder(Flowable):
 class ReportCanvas(Canvas):
     """A canvas that holds pages back until `save`, then adds header, footer, outline and contents."""
 
-    def __init__(self, *args, chrome: Chrome, created: dt.datetime, **kwargs) -> None:
+    def __init__(self, *args, chrome: Chrome, meta: Metadata, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The document id is a digest seeded with the creation time, which ReportLab took from the clock
         # or SOURCE_DATE_EPOCH: re-seed it, as pdfdoc does, with the assessment's own time.
-        stamp = _FixedTimeStamp(created)
+        stamp = _FixedTimeStamp(meta.created)
         signature = hashlib.md5(b"a reportlab document", usedforsecurity=False)
         signature.update(ascii(stamp.t).encode("ascii"))
         self._doc._timeStamp, self._doc.signature = stamp, signature
         self.chrome = chrome
+        self.meta = meta
         self.contents_area: _TocArea | None = None
         self._held_pages: list[dict] = []
         self._marks: dict[int, list[_Mark]] = {}
@@ -222,8 +272,12 @@ class ReportCanvas(Canvas):
     def save(self) -> None:
         total = len(self._held_pages)
         entries = [(page, m) for page in sorted(self._marks) for m in self._marks[page]]
+        # Annotations are named by a running count kept on the canvas; restoring a page's state would
+        # wind it back, and a contents link would then reuse the name of a web link on a later page.
+        annotations = self._annotationCount
         for state in self._held_pages:
             self.__dict__.update(state)
+            self._annotationCount = annotations
             page = self.getPageNumber()
             self._draw_chrome(page, total)
             for mark in self._marks.get(page, []):
@@ -231,8 +285,11 @@ class ReportCanvas(Canvas):
                 self.addOutlineEntry(mark.title, mark.key, level=mark.level, closed=mark.level >= 1)
             if self.contents_area is not None and page == self.contents_area.page:
                 self._draw_contents(self.contents_area, entries)
+            annotations = self._annotationCount
             Canvas.showPage(self)
         self.showOutline()
+        # Written from the Info dictionary's own producer, so that the two never disagree.
+        self._doc.Catalog.Metadata = XMP(creator=lambda doc: self.meta.xmp(doc.info.producer))
         Canvas.save(self)
 
     def _draw_chrome(self, page: int, total: int) -> None:
@@ -338,6 +395,8 @@ class _ReportTemplate(BaseDocTemplate):
             keywords=meta.keywords,
             creator=meta.creator,
             lang=meta.lang,
+            # a viewer's title bar shows the report's title rather than its file name (PDF/UA, WCAG PDF18)
+            displayDocTitle=True,
             invariant=1,
             initialFontName=SANS,
         )
@@ -361,7 +420,7 @@ def build_pdf(story: list[Flowable], chrome: Chrome, meta: Metadata) -> bytes:
     template = _ReportTemplate(buffer, meta)
 
     def canvas_maker(*args, **kwargs) -> ReportCanvas:
-        return ReportCanvas(*args, chrome=chrome, created=meta.created, **kwargs)
+        return ReportCanvas(*args, chrome=chrome, meta=meta, **kwargs)
 
     template.build(_headings_inside_blocks(story, template.width), canvasmaker=canvas_maker)
     return buffer.getvalue()
