@@ -20,7 +20,7 @@ from mipat.assessment.results import Assessment
 from mipat.assessment.results_files import parse_result
 from mipat.assessment.scoring import Clock, Scorer, build_scorer
 from mipat.questionnaires.i18n import LANGUAGES, Language
-from mipat.questionnaires.locale_format import format_date
+from mipat.questionnaires.locale_format import format_date, typography
 from mipat.questionnaires.responses import EVIDENCE_KINDS
 from mipat.questionnaires.source_files import Document, read_document
 from mipat.questionnaires.validation import validate_document
@@ -243,7 +243,7 @@ def test_metadata_names_the_report_its_author_subject_and_language(lang: Languag
     assert meta.title == f"{word('pdf_title', lang)} — {assessment.scope.authority}"
     assert meta.author == assessment.scope.lead
     assert meta.subject == word("pdf_subtitle", lang)
-    assert meta["/Keywords"] == word("pdf_keywords", lang)
+    assert meta["/Keywords"] == typography(word("pdf_keywords", lang), lang)
     assert reader.trailer["/Root"]["/Lang"] == lang
     assert meta["/CreationDate"].startswith("D:20260131090000")
 

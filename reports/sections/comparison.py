@@ -20,7 +20,7 @@ def change(k: Kit) -> list[Flowable]:
     out.append(k.text(k.w("pdf_change_intro", previous=previous, current=current, date=k.date(prev.assessment_date))))
     mismatched = mismatches(prev, a)
     if mismatched:
-        out.append(k.text(k.w("pdf_change_other_authority", fields="; ".join(mismatched)), st.note))
+        out.append(k.text(k.w("pdf_change_other_authority", fields=k.sep.join(mismatched)), st.note))
     before_versions = _versions(prev)
     now_versions = _versions(a)
     if before_versions != now_versions:

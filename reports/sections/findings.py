@@ -67,7 +67,7 @@ def group_findings(k: Kit, pack: PackScore, group: GroupScore) -> list[Flowable]
     else:
         out.append(k.text(k.w("pdf_group_unscored"), st.finding_text))
     if aside:
-        listed = "; ".join(f"{r.rule_id} ({k.w(f'outcome_{r.outcome}')})" for r in aside)
+        listed = k.sep.join(f"{r.rule_id} ({k.w(f'outcome_{r.outcome}')})" for r in aside)
         out.append(k.text(k.w("pdf_labelled", label=k.w("pdf_not_counted"), text=listed), st.finding_meta))
     return out
 
@@ -90,9 +90,11 @@ def finding_block(k: Kit, rule: RuleResult, *, open_gap: bool) -> list[Flowable]
     if read:
         out.append(k.text(k.w("pdf_labelled", label=k.w("pdf_answers_given"), text=read), st.finding_meta))
     questions = dict.fromkeys(answer.question for answer in rule.answers)
-    titles = [f"{qid}: {title}" for qid in questions for title in evidence_titles(k.a.response, qid)]
+    titles = [
+        k.w("pdf_labelled", label=qid, text=title) for qid in questions for title in evidence_titles(k.a.response, qid)
+    ]
     if titles or rule.evidence_required:  # "none attached" only where a document is asked for
-        evidence = "; ".join(titles) if titles else k.w("pdf_no_evidence")
+        evidence = k.sep.join(titles) if titles else k.w("pdf_no_evidence")
         label = k.w("pdf_evidence_given")
         out.append(k.text(k.w("pdf_labelled", label=label, text=evidence), st.finding_meta))
     rationale = rule.texts["rationale"].get(k.lang)
@@ -112,4 +114,4 @@ def answers_line(k: Kit, rule: RuleResult) -> str:
         lines = value_lines(k.q, question, answer.value, k.lang) if answer.shown else []
         if lines and not (question is not None and question.type == "evidence"):
             parts.append(f"{answer.question} = {', '.join(lines)}")
-    return (" ; " if k.lang == "fr" else "; ").join(parts)  # French sets a space before ';'
+    return k.sep.join(parts)

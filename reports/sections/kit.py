@@ -18,11 +18,11 @@ from mipat.assessment.results import Assessment, GroupScore, PackScore
 from mipat.questionnaires.catalogue import bundled_catalogue
 from mipat.questionnaires.definition import Questionnaire, find_questionnaire
 from mipat.questionnaires.i18n import Language
-from mipat.questionnaires.locale_format import format_date, format_number, plural_form
+from mipat.questionnaires.locale_format import NNBSP, format_date, format_number, plural_form, typography
 from mipat.reports.answer_text import option_label
 from mipat.reports.pdf_document import BODY_HEIGHT, BODY_WIDTH, Heading, ReportTable, literal
 from mipat.reports.pdf_styles import Styles, grid_table_style, styles
-from mipat.reports.strings import word
+from mipat.reports.strings import report_strings
 
 PRINCIPLES_PACK_KIND = "principles"
 TARGETS_PACK_KIND = "targets"
@@ -52,8 +52,15 @@ class Kit:
         self._keys = 0
 
     def w(self, key: str, **values: object) -> str:
-        """A fixed string as plain text (outline, canvas, charts)."""
-        return word(key, self.lang, **values)
+        """A fixed string as plain text (outline, canvas, charts), with French spacing before ; : ! ?
+        applied to the fixed words only: values (names, comments) are inserted as written."""
+        template = typography(report_strings().root[key].get(self.lang), self.lang)
+        return template.format(**values) if values else template
+
+    @property
+    def sep(self) -> str:
+        """Between items of a list: '; ', or with French spacing."""
+        return f"{NNBSP}; " if self.lang == "fr" else "; "
 
     def num(self, value: float | None, digits: int = 1) -> str:
         if value is None:

@@ -79,8 +79,14 @@ def method(k: Kit) -> list[Flowable]:
             block.append(k.text(k.w("pdf_bands_unconfirmed"), st.note))
         elif scheme.status != "judgement":
             block.append(k.text(k.w("pdf_bands_status", status=scheme.status)))
-        label = f"{k.w('pdf_source')} {k.w('pdf_source_language')}"
-        block.append(k.text(k.w("pdf_labelled", label=label, text=scheme.source), st.small))
+        # The bundled schemes' sources in the reader's language; another scheme's as its file gives it.
+        known = {"sdg-10-7-2": "pdf_band_source_sdg_10_7_2", "mipat-development": "pdf_band_source_mipat"}
+        if scheme.id in known:
+            source = k.w("pdf_labelled", label=k.w("pdf_source"), text=k.w(known[scheme.id]))
+        else:
+            label = f"{k.w('pdf_source')} {k.w('pdf_source_language')}"
+            source = k.w("pdf_labelled", label=label, text=scheme.source)
+        block.append(k.text(source, st.small))
         out.append(KeepTogether(block))
 
     out.append(k.heading(k.w("pdf_what_counts"), 1))

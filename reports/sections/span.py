@@ -68,7 +68,7 @@ def inventory_table(k: Kit) -> list[Flowable]:
 
     def label(field_id: str, value: AnswerValue) -> str:
         field = q.field(field_id) if q else None
-        return "; ".join(value_lines(q, field, value, lang))
+        return k.sep.join(value_lines(q, field, value, lang))
 
     rows = [k.head_row(k.w("pdf_id"), k.w("pdf_partnership"), k.w("pdf_partners"), k.w("pdf_state"))]
     for item in items:
@@ -77,14 +77,14 @@ def inventory_table(k: Kit) -> list[Flowable]:
         if item.get("start_year") is not None:
             details.append(k.w("pdf_since", year=item.get("start_year")))
         serves = []
-        for prefix, field_id in (("GCM", "gcm_objectives"), ("SDG", "sdg_targets")):
+        for prefix, field_id in ((k.w("pdf_gcm_short"), "gcm_objectives"), (k.w("pdf_sdg_short"), "sdg_targets")):
             codes = item.get(field_id)
             if isinstance(codes, list) and codes:
                 serves.append(f"{prefix} " + ", ".join(str(code) for code in codes))
         first = [k.cell(str(name) if name is not None else item.id, st.cell_bold)]
         first.append(k.cell(" · ".join(d for d in details if d)))
         if serves:
-            first.append(k.cell(k.w("pdf_labelled", label=k.w("pdf_frameworks_served"), text="; ".join(serves))))
+            first.append(k.cell(k.w("pdf_labelled", label=k.w("pdf_frameworks_served"), text=k.sep.join(serves))))
         safeguards = label("safeguards", item.get("safeguards"))
         if safeguards:
             first.append(k.cell(safeguards))
