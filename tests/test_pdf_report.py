@@ -468,3 +468,65 @@ def test_reports_never_read_the_rules_layer() -> None:
     """A saved result renders as it was scored: labels and layout come from the Assessment."""
     for path in sorted((ROOT / "reports").rglob("*.py")):
         assert "mipat.rules" not in path.read_text(encoding="utf-8"), path.name
+
+
+# Common English words that are not also French or Spanish words.
+ENGLISH_WORDS = frozenset(
+    [
+        "the",
+        "and",
+        "of",
+        "with",
+        "rule",
+        "rules",
+        "partnership",
+        "partnerships",
+        "met",
+        "evidence",
+        "answer",
+        "answers",
+        "overall",
+        "band",
+        "yes",
+        "none",
+        "if",
+        "is",
+        "are",
+        "this",
+        "that",
+        "for",
+        "from",
+        "draft",
+        "step",
+        "steps",
+        "area",
+        "areas",
+        "which",
+        "what",
+        "when",
+        "scored",
+        "scoring",
+        "assessed",
+        "wrote",
+        "index",
+        "not",
+        "should",
+        "would",
+        "could",
+        "does",
+        "each",
+        "every",
+        "been",
+        "has",
+        "have",
+    ]
+)
+
+
+@pytest.mark.parametrize(("name", "lang"), [("national-origin-fr.yaml", "fr"), ("city-es.yaml", "es")])
+def test_french_and_spanish_reports_have_no_english_left(name: str, lang: Language) -> None:
+    words = re.findall(r"[\w'’.-]+", text(name, lang))
+    # Ids and codes (FOR.3, mipat-partnerships, GCM-PC-01) and acronyms stay as they are.
+    plain = [w for w in words if not re.search(r"[\d.-]", w) and not w.isupper()]
+    english = sorted({w for w in plain if w.lower() in ENGLISH_WORDS})
+    assert not english, english

@@ -25,7 +25,7 @@ def method(k: Kit) -> list[Flowable]:
                 questions=asked,
                 evidence=evidence_count(a.response),
                 partnerships=len(a.response.inventory),
-                date=a.assessment_date,
+                date=k.date(a.assessment_date),
             )
         )
     )
