@@ -154,7 +154,7 @@ def literal(text: str, style: ParagraphStyle, bulletText: str | None = None) -> 
     """
     template = _fragment_template(style)
     fragments = []
-    plain = text.isascii()  # the common case: one fragment per line, no per-character work
+    plain = scripts.plain(text, style.fontName)  # the common case: one fragment per line
     if not plain:
         scripts.note_uncovered(text, style.fontName)
     for number, line in enumerate(text.split("\n")):
