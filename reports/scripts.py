@@ -9,8 +9,9 @@ ReportLab draws code points left to right, one font per fragment, with no shapin
 - Each character is drawn in the style's font when that covers it, else in the first bundled font
   that does: DejaVu Sans (its oblique has no Arabic), then Droid Sans Fallback (Chinese, Japanese,
   Korean). All are embedded, as subsets, with a ToUnicode map, so pdftotext gives the text back.
-- A character no bundled font covers is still written (it extracts, and shows as a box), and the
-  text is reported to the collector of `uncovered_texts`, so that no report shows boxes silently.
+- A character no bundled font covers is written as the font's empty box (ReportLab gives it glyph 0,
+  which extracts as nothing), and the text is reported to the collector of `uncovered_texts`, so
+  that no report shows boxes silently.
 
 Shaped Arabic is written as presentation forms (U+FB50–U+FEFF), which is what pdftotext gives back;
 NFKC normalisation turns them into the letters typed.

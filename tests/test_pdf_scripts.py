@@ -129,6 +129,15 @@ def test_characters_no_font_covers_are_named_with_their_script() -> None:
         assert script in {scripts.script_name(char) for char in scripts.uncovered(text)}
 
 
+def test_chart_labels_and_canvas_text_are_drawn_run_by_run_in_display_order() -> None:
+    label = scripts.graphic_string(10, 0, "Wang 王小明", fontName=SANS, fontSize=8, fillColor=None)
+    assert [(s.text, s.fontName) for s in label.contents] == [("Wang ", SANS), ("王小明", scripts.CJK)]
+    assert label.contents[1].x == pytest.approx(10 + scripts.width("Wang ", SANS, 8))
+    arabic = scripts.graphic_string(0, 0, "وزارة العمل", fontName=SANS, fontSize=8, fillColor=None)
+    assert arabic.text == scripts.visual("وزارة العمل")
+    assert scripts.graphic_string(0, 0, "Ministère", fontName=SANS, fontSize=8, fillColor=None).text == "Ministère"
+
+
 def test_plain_ascii_text_stays_one_fragment_per_line() -> None:
     para = literal("Ministry of Labour\nsecond line", styles().body)
     assert [f.text for f in para.frags] == ["Ministry of Labour", "", "second line"]
