@@ -13,6 +13,7 @@ creation date is the assessment's `generated_at`, never the wall clock.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import io
@@ -22,7 +23,6 @@ from dataclasses import dataclass
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfdoc import XMP
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -36,6 +36,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
+from mipat.reports import scripts
+from mipat.reports.pdf_links import link_fragments
 from mipat.reports.pdf_styles import (
     DRAFT,
     HEADER_GAP,
@@ -159,6 +161,47 @@ class Para(Paragraph):
         self._wrapped_for = (availWidth, size)
         return size
 
+    def draw(self) -> None:
+        # Lines are broken in logical order; a line with right-to-left letters is put in display order
+        # only while it is drawn, so that splitting the paragraph across pages still sees logical text.
+        base = scripts.direction(self.getPlainText())
+        if base is None:
+            super().draw()
+            return
+        logical = self.blPara
+        self.blPara = _display_lines(logical, base, self.style.fontName)
+        try:
+            super().draw()
+        finally:
+            self.blPara = logical
+
+
+def _display_lines(blPara, base: int, font: str):
+    """A copy of broken lines (`Paragraph.blPara`) with each line's text in display order."""
+    shown = copy.copy(blPara)
+    if blPara.kind == 0:  # one fragment: lines are (extra space, words)
+        shown.lines = [(extra, scripts.display(" ".join(words), base).split(" ")) for extra, words in blPara.lines]
+        return shown
+    lines = []
+    for line in blPara.lines:
+        text_frags = [f for f in line.words if not getattr(f, "lineBreak", False) and not getattr(f, "cbDefn", None)]
+        if not text_frags or not all(_same_look(text_frags[0], f) for f in text_frags):
+            lines.append(line)  # fragments styled apart (markup) keep logical order: never from `literal`
+            continue
+        visual = scripts.display("".join(f.text for f in text_frags), base)
+        rest = [f for f in line.words if f not in text_frags]
+        line = copy.copy(line)
+        line.words = [text_frags[0].clone(text=part, fontName=run) for part, run in scripts.runs(visual, font)] + rest
+        lines.append(line)
+    shown.lines = lines
+    return shown
+
+
+def _same_look(a: ParaFrag, b: ParaFrag) -> bool:
+    """Whether two fragments differ at most by font (the runs `literal` makes)."""
+    keys = ("fontSize", "textColor", "backColor", "rise", "link", "us_lines")
+    return all(getattr(a, key, None) == getattr(b, key, None) for key in keys)
+
 
 def literal(text: str, style: ParagraphStyle, bulletText: str | None = None) -> Para:
     """A paragraph that prints `text` exactly as written: nothing in it is read as markup.
@@ -167,13 +210,25 @@ def literal(text: str, style: ParagraphStyle, bulletText: str | None = None) -> 
     `&amp;` or `<font size=40>` in an answer print literally and cannot restyle the page. It is also
     about ten times faster than parsing escaped text (entities split a paragraph into many fragments).
     Line breaks in the text are kept.
+
+    Text in other scripts is split into runs, each in a bundled font that covers it (see `scripts`), with
+    Arabic shaped; characters no font covers are told to `scripts.uncovered_texts`.
     """
     template = _fragment_template(style)
     fragments = []
+    plain = scripts.plain(text, style.fontName)  # the common case: one fragment per line
+    if not plain:
+        scripts.note_uncovered(text, style.fontName)
     for number, line in enumerate(text.split("\n")):
         if number:
             fragments.append(template.clone(text="", lineBreak=True, **{"__tag__": "br"}))
-        fragments.append(template.clone(text=line))
+        if plain:
+            fragments.append(template.clone(text=line))
+        else:
+            runs = scripts.runs(scripts.shaped(line), style.fontName)
+            fragments += [template.clone(text=part, fontName=font) for part, font in runs]
+    if "http" in text or "www." in text:  # web addresses become clickable /URI links
+        fragments = link_fragments(fragments)
     return Para(None, style, bulletText=bulletText, frags=fragments)
 
 
@@ -309,9 +364,10 @@ class ReportCanvas(Canvas):
                 self.setFont(SANS, 8)
                 self.setFillColor(MUTED)
             right_text = fit_text(c.header_right, SANS, 8, (right - left) / 3)
-            right_width = self.stringWidth(right_text, SANS, 8) + marker_width
-            self.drawRightString(right - marker_width, y, right_text)
-            self.drawString(left, y, fit_text(c.header_left, SANS, 8, right - left - right_width - 16))
+            right_width = scripts.draw_string(self, right - marker_width, y, right_text, SANS, 8, anchor="end")
+            right_width += marker_width
+            header_left = fit_text(c.header_left, SANS, 8, right - left - right_width - 16)
+            scripts.draw_string(self, left, y, header_left, SANS, 8)
             self.setStrokeColor(RULE)
             self.setLineWidth(0.4)
             self.line(left, y - 3.5, right, y - 3.5)
@@ -324,7 +380,7 @@ class ReportCanvas(Canvas):
         label = c.page_label(page, total)
         self.drawRightString(right, y, label)
         room = right - left - self.stringWidth(label, SANS, 8) - 12
-        self.drawString(left, y, fit_text(c.footer_left, SANS, 8, room))
+        scripts.draw_string(self, left, y, fit_text(c.footer_left, SANS, 8, room), SANS, 8)
         self.restoreState()
 
     def _draw_contents(self, area: _TocArea, entries: list[tuple[int, _Mark]]) -> None:
@@ -348,7 +404,7 @@ class ReportCanvas(Canvas):
             self.setFillColor(PRIMARY if mark.level == 0 else MUTED)
             self.drawRightString(area.x + area.width, baseline, str(page))
             if len(para.blPara.lines) == 1:
-                text_end = area.x + style.leftIndent + stringWidth(mark.title, style.fontName, style.fontSize)
+                text_end = area.x + style.leftIndent + scripts.width(mark.title, style.fontName, style.fontSize)
                 self.setStrokeColor(RULE)
                 self.setLineWidth(0.5)
                 self.setDash(0.6, 2.4)
@@ -360,10 +416,10 @@ class ReportCanvas(Canvas):
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
-    """`text`, shortened with an ellipsis so that it fits in `width` points."""
-    if stringWidth(text, font, size) <= width:
+    """`text`, shortened with an ellipsis so that it fits in `width` points (measured as drawn)."""
+    if scripts.width(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
+    while text and scripts.width(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
 

@@ -1,7 +1,9 @@
 """Fonts, colours, paragraph and table styles of the PDF report.
 
 The DejaVu Sans family ships in `reports/fonts/` (licence in LICENSE-DejaVu.txt) and is embedded in
-every report, so names in any Latin, Greek or Cyrillic script render with no missing glyph. The
+every report, so names in any Latin, Greek, Cyrillic, Arabic or Hebrew script render with no missing
+glyph; Droid Sans Fallback, beside it, covers Chinese, Japanese and Korean (`scripts` picks the font
+of each run of text). The
 palette is one dark blue and its lighter tints: every contrast survives greyscale printing, and
 chart series differ by line style, marker and lightness, never by hue alone.
 """
