@@ -184,15 +184,9 @@ def principles_spider(
         for i, value in enumerate(current):
             if value is None:
                 continue
-            angle = _spoke_angle(i, n)
-            r = radius * min(max(value, 0.0), 100.0) / 100.0
-            old = radius * min(max(previous[i], 0.0), 100.0) / 100.0 if previous and previous[i] is not None else None
-            # Outward unless the rim is too close or the previous point sits there; inward never into the centre.
-            outward = r <= radius - 14 and not (old is not None and r < old < r + 18)
-            if not outward and r - 9 < 10:
-                outward = True
-            r += 9 if outward else -9
-            box = _halo_text(values_group, cx + r * math.cos(angle), cy + r * math.sin(angle), value_fmt(value), INK)
+            text = value_fmt(value)
+            x, y = _value_label_place((cx, cy), radius, _spoke_angle(i, n), value, text, segments, obstacles)
+            box = _halo_text(values_group, x, y, text, INK)
             obstacles.append(box)
         drawing.add(values_group, name="value_labels")
 
@@ -315,6 +309,47 @@ def _ring_label_places(
 
 _RING_LABEL_SLIDES = (0.0, 5.0, -5.0, 9.0, -9.0)
 _CLEAR = 4.0  # points between a label's halo and a series: enough, look no further
+_CLEAR_OF_LINES = 1.5  # a value sits next to its own point, whose lines leave it sideways
+
+
+def _value_label_place(
+    centre: tuple[float, float],
+    radius: float,
+    angle: float,
+    value: float,
+    text: str,
+    segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+    obstacles: Sequence[tuple[float, float, float, float]],
+) -> tuple[float, float]:
+    """Where to centre a point's value: beyond the point, before it, beside it or diagonally off it,
+    near or a little farther, the first of these that keeps clear of every line, marker and label
+    already placed and inside the rim; else the clearest of them."""
+    r = radius * min(max(value, 0.0), 100.0) / 100.0
+    cos, sin = math.cos(angle), math.sin(angle)
+    px, py = centre[0] + r * cos, centre[1] + r * sin
+    half_w, half_h = stringWidth(text, SANS, SMALL_SIZE) / 2 + 1.5, 4.25
+
+    def away(ux: float, uy: float, extra: float) -> tuple[float, float]:  # just clear of the point's marker
+        norm = math.hypot(ux, uy)
+        ux, uy = ux / norm, uy / norm
+        d = abs(ux) * half_w + abs(uy) * half_h + 3.5 + extra
+        return px + d * ux, py + d * uy
+
+    directions = [(cos, sin), (-cos, -sin), (-sin, cos), (sin, -cos)]
+    directions += [(cos - sin, sin + cos), (cos + sin, sin - cos), (-cos - sin, cos - sin), (sin - cos, -sin - cos)]
+    candidates = [away(ux, uy, extra) for extra in (0.0, 7.0) for ux, uy in directions]
+    others = [o for o in obstacles if not (o[0] <= px <= o[2] and o[1] <= py <= o[3])]  # not its own marker
+    best, best_clearance = candidates[0], -math.inf
+    for x, y in candidates:
+        box = _text_box(x, y, text)
+        corners = [(box[0], box[1]), (box[0], box[3]), (box[2], box[1]), (box[2], box[3])]
+        outside = max(math.hypot(kx - centre[0], ky - centre[1]) for kx, ky in corners) - (radius + 2)
+        clearance = _box_clearance(box, segments, others) - max(outside, 0.0) * 2
+        if clearance >= _CLEAR_OF_LINES:
+            return x, y
+        if clearance > best_clearance + 0.5:
+            best, best_clearance = (x, y), clearance
+    return best
 
 
 def _box_clearance(

@@ -183,9 +183,15 @@ def test_band_rings_are_shaded_lighter_towards_the_centre() -> None:
     assert all(greyscale(c) > 0.85 for c in fills)  # tints, under the series
 
 
-def test_value_labels_print_every_scored_principle() -> None:
-    texts = [s.text for s in strings(spider().value_labels)]
-    assert texts == [fmt(v) for v in NOW if v is not None]
+@pytest.mark.parametrize("previous", [None, BEFORE])
+def test_value_labels_print_every_scored_principle_clear_of_every_marker(previous: list | None) -> None:
+    drawing = spider(NOW, previous)
+    labels = strings(drawing.value_labels)
+    assert [s.text for s in labels] == [fmt(v) for v in NOW if v is not None]
+    markers = vertices(drawing.current_series) + (vertices(drawing.previous_series) if previous else [])
+    for label in labels:
+        for x, y in markers:
+            assert not overlaps(label.getBounds(), (x - 2.5, y - 2.5, x + 2.5, y + 2.5)), label.text
 
 
 # --- bars -----------------------------------------------------------------------------------------
