@@ -345,7 +345,7 @@ def test_the_unconfirmed_band_cut_offs_are_flagged_in_the_method() -> None:
 
 def test_every_fixed_report_string_exists_in_the_three_languages() -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in REPORT_SOURCES)
-    called = set(re.findall(r"""(?:\b(?:k|self)\.[wt]|word)\(\s*["']([a-z0-9_]+)["']""", source))
+    called = set(re.findall(r"""(?:\b(?:k|self)\.[wt]|(?<!_)\bword)\(\s*["']([a-z0-9_]+)["']""", source))
     listed = set(re.findall(r"""["'](pdf_[a-z0-9_]+)["']""", source))
     families = {"pdf_scored_by_": ("principles", "actions", "targets", "sdg_1072")}
     families["pdf_kind_"] = ("select", "disable", "weight", "exception")

@@ -194,12 +194,6 @@ class Kit:
         group = next((g for g in pack.groups if g.id == group_id), None) if pack else None
         return group.title.get(self.lang) if group else group_id
 
-    def group_label(self, group: GroupScore) -> str:
-        title = group.title.get(self.lang)
-        if group.score is None and set(group.outcomes) <= {"not_applicable"}:
-            return f"{title} ({self.w('pdf_not_applicable')})"
-        return title
-
     @staticmethod
     def group_score(pack: PackScore | None, group_id: str) -> float | None:
         if pack is None:

@@ -74,7 +74,7 @@ def method(k: Kit) -> list[Flowable]:
             if upper is None and band["min"] >= 100:
                 span = low
             rows.append([k.cell(f"{band['code']} · {band['label'][k.lang]}"), k.cell(span)])
-        block.append(k.table(rows, [220, 120]))
+        block.append(k.table(rows, [FRAME_WIDTH - 160, 160]))
         if scheme.status == "unconfirmed":
             block.append(k.text(k.w("pdf_bands_unconfirmed"), st.note))
         elif scheme.status != "judgement":

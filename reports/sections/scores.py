@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table
 
-from mipat.assessment.results import PackScore
-from mipat.reports.charts import principles_spider, target_bars
+from mipat.assessment.results import GroupScore, PackScore
+from mipat.reports.chart_labels import chart_word, short_title
+from mipat.reports.charts import bands_of_scheme, principles_spider, score_bars
 from mipat.reports.pdf_styles import PRIMARY
 from mipat.reports.sections.kit import FRAME_WIDTH, PRINCIPLES_PACK_KIND, SDG_1072_KIND, TARGETS_PACK_KIND, Kit
 
@@ -16,28 +17,51 @@ def scores(k: Kit) -> list[Flowable]:
     legend = [k.w("pdf_legend_current", date=k.cycle(k.a))]
     if k.previous is not None:
         legend.append(k.w("pdf_legend_previous", date=k.cycle(k.previous)))
+    schemes = {scheme.id: scheme for scheme in k.a.bands}
     for pack in k.a.packs:
         old = previous_packs.get(pack.id)
         block: list[Flowable] = [k.heading(pack.title.get(k.lang), 1)]
-        labels = [k.group_label(g) for g in pack.groups]
-        now = [g.score for g in pack.groups]
-        before = [k.group_score(old, g.id) for g in pack.groups] if old else None
-        if pack.scored_by == PRINCIPLES_PACK_KIND and len(pack.groups) >= 3:
-            block.append(principles_spider(labels, now, before, legend=legend, width=FRAME_WIDTH))
-            block.append(k.text(k.w("pdf_fig_spider"), k.st.caption))
-        elif pack.scored_by == TARGETS_PACK_KIND and pack.groups:
-            block.append(target_bars(labels, now, before, legend=legend, fmt=k.num, width=FRAME_WIDTH))
-            block.append(k.text(k.w("pdf_fig_bars"), k.st.caption))
-        elif pack.scored_by == SDG_1072_KIND and pack.index is None and k.all_not_applicable(pack):
+        if pack.scored_by == SDG_1072_KIND and pack.index is None and k.all_not_applicable(pack):
             block.append(k.text(k.w("pdf_domain_not_applicable"), k.st.note))
             out.append(KeepTogether(block))
             continue
-        elif pack.scored_by == SDG_1072_KIND:
+        if pack.scored_by == SDG_1072_KIND:
             domain = k.w("pdf_domain_score", score=k.num(pack.index), band=k.band(pack.bands, pack.band))
             block.append(k.text(domain, k.st.strong))
-        block.append(score_table(k, pack, old))
+        chart = _chart(k, pack, old, legend, schemes)
+        if chart is not None:
+            block += chart
+        # The heading stays with its chart; the table may start on the next page rather than leave
+        # half a page empty.
         out.append(KeepTogether(block))
+        out.append(score_table(k, pack, old))
     return out
+
+
+def _chart(k: Kit, pack: PackScore, old: PackScore | None, legend: list[str], schemes: dict) -> list[Flowable] | None:
+    """The pack's chart and caption: a spider for the principles, bars for actions, targets and 10.7.2."""
+    if not pack.groups:
+        return None
+    scheme = schemes.get(pack.bands)
+    common = {
+        "legend": legend,
+        "width": FRAME_WIDTH,
+        "bands": bands_of_scheme(scheme.bands, k.lang) if scheme else (),
+        "gap_label": k.w("pdf_not_applicable"),
+        "bands_title": chart_word("bands_legend", k.lang),
+    }
+    labels = [short_title(pack.id, g.id, g.title.get(k.lang), k.lang) for g in pack.groups]
+    now = [g.score for g in pack.groups]
+    before = [k.group_score(old, g.id) for g in pack.groups] if old else None
+    if pack.scored_by == PRINCIPLES_PACK_KIND and len(pack.groups) >= 3:
+        drawing = principles_spider(labels, now, before, value_fmt=k.num, **common)
+        caption = "pdf_fig_spider"
+    else:
+        drawing = score_bars(labels, now, before, fmt=k.num, **common)
+        caption = {TARGETS_PACK_KIND: "pdf_fig_bars", SDG_1072_KIND: "pdf_fig_bars_1072"}.get(
+            pack.scored_by, "pdf_fig_bars_groups"
+        )
+    return [drawing, k.text(k.w(caption), k.st.caption)]
 
 
 def score_table(k: Kit, pack: PackScore, old: PackScore | None) -> Table:
@@ -52,7 +76,7 @@ def score_table(k: Kit, pack: PackScore, old: PackScore | None) -> Table:
         counted = sum(n for outcome, n in g.outcomes.items() if outcome not in ("not_applicable", "waived"))
         met = g.outcomes.get("met", 0)
         row = [
-            k.cell(g.title.get(k.lang)),
+            k.cell(_row_title(k, pack, g)),
             k.cell(k.group_score_text(g), st.cell_right),
             k.cell(k.band(pack.bands, g.band)),
             k.cell(k.w("pdf_rules_met", met=met, counted=counted)),
@@ -75,3 +99,11 @@ def score_table(k: Kit, pack: PackScore, old: PackScore | None) -> Table:
     table = k.table(rows, widths)
     table.setStyle([("LINEABOVE", (0, -1), (-1, -1), 0.6, PRIMARY)])
     return table
+
+
+def _row_title(k: Kit, pack: PackScore, group: GroupScore) -> str:
+    """The group's title, or its chart title where that says more ('23a Support other States' rather
+    than 'Action 23a')."""
+    title = group.title.get(k.lang)
+    short = short_title(pack.id, group.id, title, k.lang)
+    return short if len(short) > len(title) else title

@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable, PageBreak
 
 from mipat.questionnaires.responses import AnswerValue
 from mipat.reports.answer_text import evidence_line, option_label, partner_kind_label, value_lines
+from mipat.reports.chart_labels import chart_word
 from mipat.reports.charts import span_heat_map
 from mipat.reports.pdf_document import literal
 from mipat.reports.sections.kit import FRAME_WIDTH, Kit
@@ -35,7 +36,15 @@ def span(k: Kit) -> list[Flowable]:
     level_field = k.q.field("level") if k.q else None
     level_names = [option_label(k.q, level_field, lvl, k.lang) for lvl in levels]
     counts = [[metrics.matrix[r].get(lvl, 0) for lvl in levels] for r in row_ids]
-    out.append(span_heat_map([counterparts.get(r, r) for r in row_ids], level_names, counts, width=FRAME_WIDTH))
+    out.append(
+        span_heat_map(
+            [counterparts.get(r, r) for r in row_ids],
+            level_names,
+            counts,
+            width=FRAME_WIDTH,
+            legend_title=chart_word("heat_legend", k.lang),
+        )
+    )
     out.append(k.text(k.w("pdf_fig_heat_map"), st.caption))
 
     kinds = [k.head_row(k.w("pdf_kind_of_partner"), k.w("pdf_number"))]
