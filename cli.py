@@ -72,9 +72,9 @@ class MipatGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             lang = (ctx.obj or {}).get("lang") or exc.language or "en"
-            if len(exc.problems) == 1 and exc.problems[0].message == exc.message:
-                # One located problem that is the error itself: say it once, with its location.
-                click.echo(_say("cli_error", lang, message=exc.problems[0].describe(lang)), err=True)
+            if len(exc.problems) == 1 and exc.problems[0].severity == "error":
+                # One located problem says it all (file, line, what is wrong): say it once.
+                click.echo(exc.problems[0].describe(lang), err=True)
             else:
                 click.echo(_say("cli_error", lang, message=exc.describe(lang)), err=True)
                 for problem in exc.problems:
@@ -547,7 +547,8 @@ def batch(
     def start(total: int) -> None:
         nonlocal bar
         if sys.stderr.isatty() and total:
-            bar = click.progressbar(length=total, label="scoring", file=sys.stderr, show_pos=True, show_eta=True)
+            label = _say("cli_scoring", lang or "en")
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
             bar.__enter__()
 
     try:
@@ -572,18 +573,21 @@ def batch(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    scored = len(result.rows)
-    click.echo(
-        f"scored {scored} response(s)"
-        + (f" ({result.resumed} kept from an earlier run)" if result.resumed else "")
-        + f", {len(result.failures)} failed; wrote {out_dir}"
-    )
+    from mipat.questionnaires.messages import count_message
+    from mipat.reports.text_summary import number
+
+    language: Language = lang or "en"  # type: ignore[assignment]
+    kept = f" ({count_message('n_kept', result.resumed, language)})" if result.resumed else ""
+    scored = count_message("n_responses_scored", len(result.rows), language)
+    failed = count_message("n_failed", len(result.failures), language)
+    click.echo(_say("cli_batch_done", language, scored=scored, kept=kept, failed=failed, path=out_dir))
     for failure in result.failures:
         click.echo(f"  {failure.error}", err=True)
         for problem in failure.problems[:3]:
             click.echo(f"    {problem}", err=True)
     if result.below:
-        click.echo(f"{len(result.below)} overall index(es) below --fail-under {fail_under:g}", err=True)
+        threshold = number(fail_under or 0, language)
+        click.echo(count_message("n_below", len(result.below), language, threshold=threshold), err=True)
     sys.exit(result.exit_code)
 
 

@@ -82,7 +82,9 @@ class Problem(BaseModel):
         if self.line is not None:
             where += f":{self.line}"
         text = self.wording.text(lang) if self.wording is not None else self.message
-        subject = message("problem_question", lang, question=self.question) if self.question else self.path
+        subject = self.path
+        if self.question and not (self.path or "").startswith("inventory"):  # an inventory field is no question
+            subject = message("problem_question", lang, question=self.question)
         line = message(
             "problem_line" if subject else "problem_line_unplaced",
             lang,

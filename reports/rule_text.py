@@ -41,7 +41,8 @@ def render_rule(pack: Pack, rule: Rule, lang: Language, *, width: int = WIDTH) -
     def labelled(label: str, text: str) -> list[str]:
         return wrap(message("t_labelled", lang, label=label, text=typography(text, lang)), width, "", "  ")
 
-    lines = wrap(f"{rule.id} · {pack.title.get(lang)} · {pack.id} {pack.version}", width, "", "  ")
+    heading = typography(f"{rule.id} · {pack.title.get(lang)} · {pack.id} {pack.version}", lang)
+    lines = wrap(heading, width, "", "  ")
     lines += labelled(message("e_counts_towards", lang), _group_title(pack, rule.group, lang))
     lines.append(
         message(
