@@ -72,7 +72,8 @@ class MipatGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             lang = (ctx.obj or {}).get("lang") or exc.language or "en"
-            if len(exc.problems) == 1 and exc.problems[0].severity == "error":
+            counted = exc.wording is not None and exc.wording.key == "cli_file_errors"  # "x.yaml: 1 error"
+            if len(exc.problems) == 1 and (counted or exc.problems[0].message == exc.message):
                 # One located problem says it all (file, line, what is wrong): say it once.
                 click.echo(exc.problems[0].describe(lang), err=True)
             else:

@@ -7,6 +7,7 @@ before ; : ! ? here, so no caller has to remember them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 
 from mipat.questionnaires.bundled_cache import cached_bundled
-from mipat.questionnaires.i18n import Language, Text
-from mipat.questionnaires.locale_format import plural_form, typography
+from mipat.questionnaires.i18n import LANGUAGES, Language, Text
+from mipat.questionnaires.locale_format import typography
 from mipat.questionnaires.model_loading import load_model
 from mipat.questionnaires.problems import Wording
 
@@ -46,11 +47,24 @@ class Plural(BaseModel):
 
     def get(self, lang: Language, count: float) -> str:
         forms: dict[str, str] = getattr(self, lang)
-        return forms.get(plural_form(count, lang)) or forms["other"]
+        return forms.get(plural_rules()[lang](count)) or forms["other"]
 
 
 class Messages(RootModel[dict[str, Text | Plural]]):
     model_config = ConfigDict(defer_build=True)
+
+
+@cache
+def plural_rules() -> dict[str, Callable[[float], str]]:
+    """CLDR's plural rule of each language, kept in the bundled cache: loading a Babel locale costs
+    80 ms, which `validate` (the only Babel user there, for "1 erreur") should not pay every time."""
+
+    def build() -> dict[str, Callable[[float], str]]:
+        from babel.localedata import load
+
+        return {lang: load(lang)["plural_form"] for lang in LANGUAGES}
+
+    return cached_bundled("plural-rules", build)
 
 
 @cache
