@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mipat import __version__
-from mipat.questionnaires.languages import LANGUAGES
+from mipat.questionnaires.languages import LANGUAGES, Language
 
 if TYPE_CHECKING:
     from mipat.assessment.provenance import Clock
@@ -27,8 +27,36 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BELOW = 0, 1, 2, 3
 
+
+def _remember_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    # Errors are caught in MipatGroup, outside the command: it reads the language from here.
+    if value is not None:
+        ctx.find_root().ensure_object(dict)["lang"] = value
+    return value
+
+
+def _reader_lang(lang: str | None = None) -> Language:
+    """The language of a message: --lang, else the response's once it is read, else English."""
+    if lang is not None:
+        return lang  # type: ignore[return-value]
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_root().obj.get("lang") if ctx is not None and ctx.find_root().obj else None
+    return found or "en"  # type: ignore[no-any-return]
+
+
+def _say(key: str, lang: str | None = None, /, **values: Any) -> str:
+    from mipat.questionnaires.messages import message
+
+    return message(key, _reader_lang(lang), **values)
+
+
 lang_option = click.option(
-    "--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Language of the texts."
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the texts.",
+    callback=_remember_lang,
 )
 
 
@@ -43,9 +71,15 @@ class MipatGroup(click.Group):
         except MipatError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
-            click.echo(f"error: {exc.message}", err=True)
-            for problem in exc.problems:
-                click.echo(f"  {problem.describe()}", err=True)
+            lang = (ctx.obj or {}).get("lang") or exc.language or "en"
+            counted = exc.wording is not None and exc.wording.key == "cli_file_errors"  # "x.yaml: 1 error"
+            if len(exc.problems) == 1 and (counted or exc.problems[0].message == exc.message):
+                # One located problem says it all (file, line, what is wrong): say it once.
+                click.echo(exc.problems[0].describe(lang), err=True)
+            else:
+                click.echo(_say("cli_error", lang, message=exc.describe(lang)), err=True)
+                for problem in exc.problems:
+                    click.echo(f"  {problem.describe(lang)}", err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -91,16 +125,24 @@ def questionnaire_template(lang: str, output: Path, force: bool) -> None:
     from mipat.questionnaires.template import render_template
 
     write_atomic(output, render_template(default_questionnaire(), lang), force=force)  # type: ignore[arg-type]
-    click.echo(f"wrote {output}")
+    click.echo(_say("cli_wrote", lang, path=output))
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report per file, for scripts.")
-def validate(files: tuple[Path, ...], as_json: bool) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    callback=_remember_lang,
+    help="Language of the messages; default each response's own language (English for a file that is no response).",
+)
+def validate(files: tuple[Path, ...], as_json: bool, lang: str | None) -> None:
     """Check response files against their questionnaire; list every problem with its location.
 
-    Exit code 0 when all files are valid (warnings allowed), 1 when any is not.
+    Exit code 0 when all files are valid (warnings allowed), 1 when any is not. JSON keeps English
+    messages and codes, whatever the language.
 
     Example: mipat validate examples/*.yaml
     """
@@ -111,7 +153,7 @@ def validate(files: tuple[Path, ...], as_json: bool) -> None:
         click.echo(json.dumps([_report_json(r) for r in reports], indent=2, ensure_ascii=False))
     else:
         for report in reports:
-            _print_report(report)
+            _print_report(report, lang or report.language or "en")  # type: ignore[arg-type]
     sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_INVALID)
 
 
@@ -126,18 +168,22 @@ def _report_json(report: ValidationReport) -> dict[str, Any]:
     }
 
 
-def _print_report(report: ValidationReport) -> None:
+def _print_report(report: ValidationReport, lang: Language) -> None:
+    from mipat.questionnaires.messages import count_message
+
     if report.ok and report.response is not None:
         r = report.response
         answered = sum(1 for a in r.answers.values() if a.answered)
-        click.echo(
-            f"{report.file}: valid {r.status} response ({answered} answers, {len(r.inventory)} partnerships"
-            f"{f', {len(report.warnings)} warning(s)' if report.warnings else ''})"
-        )
+        details = [count_message("n_answers", answered, lang), count_message("n_partnerships", len(r.inventory), lang)]
+        if report.warnings:
+            details.append(count_message("n_warnings", len(report.warnings), lang))
+        click.echo(_say(f"cli_valid_{r.status}", lang, file=report.file, details=", ".join(details)))
     else:
-        click.echo(f"{report.file}: INVALID ({len(report.errors)} error(s), {len(report.warnings)} warning(s))")
+        errors = count_message("n_errors", len(report.errors), lang)
+        warnings = count_message("n_warnings", len(report.warnings), lang)
+        click.echo(_say("cli_invalid", lang, file=report.file, errors=errors, warnings=warnings))
     for problem in report.problems:
-        click.echo(f"  {problem.describe()}")
+        click.echo(f"  {problem.describe(lang)}")
 
 
 pack_option = click.option(
@@ -157,19 +203,34 @@ fixed_date_option = click.option(
     help="Assessment date-time to record (ISO), for reproducible output; default SOURCE_DATE_EPOCH or now.",
 )
 output_lang_option = click.option(
-    "--lang", type=click.Choice(LANGUAGES), default=None, help="Language of texts; default the response's language."
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    callback=_remember_lang,
+    help="Language of texts; default the response's language.",
 )
 
 
-def _render(assessment: Assessment, fmt: str, lang: str | None) -> str:
+def _width(to_terminal: bool) -> int:
+    """80 columns, or the terminal's own width (never under 60) when a person is looking at it."""
+    import shutil
+
+    from mipat.reports.text_summary import WIDTH
+
+    if not to_terminal or not sys.stdout.isatty():
+        return WIDTH
+    return max(60, shutil.get_terminal_size((WIDTH, 24)).columns)
+
+
+def _render(assessment: Assessment, fmt: str, lang: str | None, *, to_terminal: bool = True) -> str:
     from mipat.reports.csv_table import render_csv
     from mipat.reports.text_summary import render_summary
 
     if fmt == "json":
         return assessment.to_json()
     if fmt == "csv":
-        return render_csv([assessment])
-    return render_summary(assessment, lang or assessment.language)  # type: ignore[arg-type]
+        return render_csv([assessment], lang)  # type: ignore[arg-type]
+    return render_summary(assessment, lang or assessment.language, width=_width(to_terminal))  # type: ignore[arg-type]
 
 
 @main.command()
@@ -199,6 +260,9 @@ def score(
 ) -> None:
     """Score a response against the rule packs: scores per principle and target, bands, and why.
 
+    CSV: with --lang, headers and labels in that language; without, the stable English column names
+    scripts read.
+
     Example: mipat score examples/national-origin-fr.yaml --format json --fixed-date 2026-01-31
     """
     from mipat.assessment.provenance import Clock
@@ -210,13 +274,18 @@ def score(
         assessment = scorer.score_file(file, Clock.fixed_or_now(fixed_date))
     finally:
         scorer.close()
-    text = _render(assessment, fmt, lang)
+    _remember_lang(click.get_current_context(), None, lang or assessment.language)  # type: ignore[arg-type]
+    text = _render(assessment, fmt, lang, to_terminal=output is None)
     if output is not None:
         write_atomic(output, text, force=force)
     else:
         click.echo(text, nl=False)
     if fail_under is not None and (assessment.overall_index is None or assessment.overall_index < fail_under):
-        click.echo(f"overall index {assessment.overall_index} is below --fail-under {fail_under:g}", err=True)
+        from mipat.reports.text_summary import number
+
+        language = _reader_lang()
+        index = "–" if assessment.overall_index is None else number(assessment.overall_index, language)
+        click.echo(_say("cli_below", language, index=index, threshold=number(fail_under, language)), err=True)
         sys.exit(EXIT_BELOW)
 
 
@@ -251,12 +320,16 @@ def explain(
         assessment = scorer.score_file(file, Clock.fixed_or_now(fixed_date))
     finally:
         scorer.close()
+    _remember_lang(click.get_current_context(), None, lang or assessment.language)  # type: ignore[arg-type]
     result = assessment.rule(rule_id)
     if result is None:
+        import difflib
+
+        from mipat.questionnaires.problems import UsageError, worded
+
         known = sorted(r.rule_id for r in assessment.rules)
-        raise click.BadParameter(
-            f"{rule_id!r} is not a rule of the selected packs (e.g. {', '.join(known[:5])})", param_hint="RULE_ID"
-        )
+        close = difflib.get_close_matches(rule_id.upper(), known, n=3) or known[:5]
+        raise UsageError(worded("cli_unknown_rule", rule=repr(rule_id), examples=", ".join(close)))
     if as_json:
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True))
         return
@@ -269,7 +342,22 @@ def explain(
         worded["held"] = describe(rule.partial_when, language)
     elif result.level == "full":
         worded["held"] = worded["condition"]
-    click.echo(render_explanation(assessment, result.model_copy(update=worded), language), nl=False)  # type: ignore[arg-type]
+    worded["values"] = _values_in_words(rule, result.values, language)
+    text = render_explanation(assessment, result.model_copy(update=worded), language, width=_width(True))  # type: ignore[arg-type]
+    click.echo(text, nl=False)
+
+
+def _values_in_words(rule: Any, values: list[Any], lang: str) -> list[Any]:
+    """Inventory counts a rule read, named in `lang` (the trace names them in English)."""
+    from mipat.rules.conditions import CountTest, DistinctTest, atoms, describe
+
+    names = {}
+    for condition in rule.conditions().values():
+        for atom in atoms(condition):
+            if isinstance(atom, CountTest | DistinctTest):
+                # the aggregate without its comparison, as the trace names it
+                names[describe(atom).rsplit(" ", 2)[0]] = describe(atom, lang).rsplit(" ", 2)[0]
+    return [v.model_copy(update={"name": names.get(v.name, v.name)}) for v in values]
 
 
 @main.group()
@@ -279,9 +367,10 @@ def rules() -> None:
 
 @rules.command("list")
 @pack_option
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per rule.")
-def rules_list(packs: tuple[Path, ...], as_json: bool) -> None:
-    """List every rule: id, pack, group, weight and priority.
+@click.option("--json", "as_json", is_flag=True, help="A JSON array, one object per rule (English texts).")
+@lang_option
+def rules_list(packs: tuple[Path, ...], as_json: bool, lang: str) -> None:
+    """List every rule, one a line: id, pack, group, weight, priority and its finding when met.
 
     Example: mipat rules list | grep WOS
     """
@@ -302,10 +391,14 @@ def rules_list(packs: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    from mipat.questionnaires.messages import message
+
+    texts = {r.id: r.texts.met.get(lang) for lp in available_packs(packs) for r in lp.pack.rules}  # type: ignore[arg-type]
     for row in rows:
+        priority = message(f"priority_{row['priority']}", lang)  # type: ignore[arg-type]
         click.echo(
             f"{row['id']:<18} {row['pack']:<24} {row['group']:<26} "
-            f"w{row['weight']:<4g} {row['priority']:<6} {row['finding']}"
+            f"w{row['weight']:<4g} {priority:<7} {texts[row['id']]}"
         )
 
 
@@ -318,32 +411,15 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
 
     Example: mipat rules show GCM-WOG-01 --lang fr
     """
-    from mipat.rules.conditions import describe
+    from mipat.questionnaires.problems import UsageError, worded
+    from mipat.reports.rule_text import render_rule
     from mipat.rules.packs import available_packs
 
     found = [(lp, r) for lp in available_packs(packs) for r in lp.pack.rules if r.id == rule_id]
     if not found:
-        raise click.BadParameter(f"no rule {rule_id!r}; `mipat rules list` shows the ids", param_hint="RULE_ID")
+        raise UsageError(worded("cli_no_rule", rule=repr(rule_id)))
     loaded, rule = found[0]
-    lines = [
-        f"{rule.id} · {loaded.pack.id} {loaded.pack.version} · {loaded.pack.scored_by}: {rule.group}",
-        f"weight {rule.weight:g} · priority {rule.priority}",
-        f"when: {describe(rule.when, lang)}",
-    ]
-    if rule.partial_when is not None:
-        lines.append(f"partial_when ({rule.partial_credit:g}): {describe(rule.partial_when, lang)}")
-    if rule.applies_if is not None:
-        lines.append(f"applies_if: {describe(rule.applies_if, lang)}")
-    if rule.evidence is not None:
-        lines.append(f"evidence: on {', '.join(rule.evidence.questions)}, else credit capped at {rule.evidence.cap:g}")
-    refs = rule.refs.model_dump(exclude_defaults=True)
-    if refs:
-        lines.append("refs: " + "; ".join(f"{k} {', '.join(map(str, v))}" for k, v in refs.items()))
-    for key in ("met", "partial", "not_met", "recommendation", "rationale"):
-        text = getattr(rule.texts, key)
-        if text is not None:
-            lines.append(f"{key}: {text.get(lang)}")  # type: ignore[arg-type]
-    click.echo("\n".join(lines))
+    click.echo(render_rule(loaded.pack, rule, lang, width=_width(True)), nl=False)  # type: ignore[arg-type]
 
 
 def _assessment_of(path: Path, packs: tuple[Path, ...], tailoring: Path | None, clock: Clock) -> Assessment:
@@ -403,20 +479,27 @@ def report(
     """
     from mipat.assessment.provenance import Clock
     from mipat.questionnaires.output_files import OutputExistsError, write_atomic
+    from mipat.questionnaires.problems import worded
     from mipat.reports.pdf_report import render_pdf
 
     if output.exists() and not force:
-        raise OutputExistsError(f"{output}: file exists; mipat never overwrites a file unless --force is given")
+        raise OutputExistsError(worded("cli_file_exists", path=str(output)))
     clock = Clock.fixed_or_now(fixed_date)
     assessment = _assessment_of(input_file, packs, tailoring, clock)
     earlier = _assessment_of(previous, packs, tailoring, clock) if previous is not None else None
     if earlier is not None:
         _check_comparable(previous, earlier, assessment, force_compare)
     language = lang or assessment.language
+    _remember_lang(click.get_current_context(), None, language)  # type: ignore[arg-type]
     pdf = render_pdf(assessment, language, previous=earlier, all_findings=all_findings)  # type: ignore[arg-type]
     write_atomic(output, pdf, force=force)
-    index = "–" if assessment.overall_index is None else f"{assessment.overall_index:g}"
-    click.echo(f"wrote {output} ({language}, overall index {index})")
+    from babel import Locale
+
+    from mipat.questionnaires.locale_format import format_number
+
+    index = "–" if assessment.overall_index is None else format_number(assessment.overall_index, language)  # type: ignore[arg-type]
+    name = Locale.parse(language).get_display_name(language)
+    click.echo(_say("cli_wrote_report", language, path=output, language=name, index=index))
 
 
 def _check_comparable(previous: Path, earlier: Assessment, current: Assessment, force: bool) -> None:
@@ -489,7 +572,8 @@ def batch(
     def start(total: int) -> None:
         nonlocal bar
         if sys.stderr.isatty() and total:
-            bar = click.progressbar(length=total, label="scoring", file=sys.stderr, show_pos=True, show_eta=True)
+            label = _say("cli_scoring", lang or "en")
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True)
             bar.__enter__()
 
     try:
@@ -514,18 +598,21 @@ def batch(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    scored = len(result.rows)
-    click.echo(
-        f"scored {scored} response(s)"
-        + (f" ({result.resumed} kept from an earlier run)" if result.resumed else "")
-        + f", {len(result.failures)} failed; wrote {out_dir}"
-    )
+    from mipat.questionnaires.messages import count_message
+    from mipat.reports.text_summary import number
+
+    language: Language = lang or "en"  # type: ignore[assignment]
+    kept = f" ({count_message('n_kept', result.resumed, language)})" if result.resumed else ""
+    scored = count_message("n_responses_scored", len(result.rows), language)
+    failed = count_message("n_failed", len(result.failures), language)
+    click.echo(_say("cli_batch_done", language, scored=scored, kept=kept, failed=failed, path=out_dir))
     for failure in result.failures:
         click.echo(f"  {failure.error}", err=True)
         for problem in failure.problems[:3]:
             click.echo(f"    {problem}", err=True)
     if result.below:
-        click.echo(f"{len(result.below)} overall index(es) below --fail-under {fail_under:g}", err=True)
+        threshold = number(fail_under or 0, language)
+        click.echo(count_message("n_below", len(result.below), language, threshold=threshold), err=True)
     sys.exit(result.exit_code)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from mipat.questionnaires.problems import InputError
+from mipat.questionnaires.problems import InputError, worded
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,7 @@ def _parse_moment(text: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InputError(
-            f"--fixed-date {text!r} is not an ISO date or date-time (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)"
-        ) from None
+        raise InputError(worded("cli_bad_date", value=repr(text))) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from mipat.questionnaires.problems import DefinitionError, MipatError, Problem
+from mipat.questionnaires.problems import DefinitionError, MipatError, Problem, Wording, worded
 from mipat.questionnaires.source_files import Document, read_document
 
 M = TypeVar("M", bound=BaseModel)
@@ -17,17 +18,31 @@ def schema_problems(document: Document, exc: ValidationError, *, prefix: tuple[s
     problems = []
     for err in exc.errors(include_url=False):
         loc = (*prefix, *(part for part in err["loc"] if not _is_union_tag(part)))
-        if err["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}"
-            expected = "only the keys documented for this format"
-        elif err["type"] == "missing":
-            message = f"missing key {loc[-1]!r}"
-            expected = None
-        else:
-            message = err["msg"]
-            expected = None
+        message, expected = _schema_wording(err, loc)
         problems.append(document.problem("schema", message, loc, expected=expected))
     return problems
+
+
+def _schema_wording(err: Any, loc: tuple[str | int, ...]) -> tuple[str | Wording, Wording | None]:
+    """The words for one pydantic error: the common kinds in every language, the others as pydantic says them."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return worded("schema_unknown_key", key=repr(loc[-1])), worded("schema_documented_keys")
+    if kind == "missing":
+        return worded("schema_missing_key", key=repr(loc[-1])), None
+    if kind == "literal_error":
+        accepted = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return worded("schema_not_accepted", value=_shown(err["input"])), worded("x_one_of", codes=accepted)
+    if kind == "string_too_short":
+        return worded("schema_too_short", value=_shown(err["input"]), n=ctx.get("min_length")), None
+    if kind == "value_error" and "YYYY-MM-DD" in str(ctx.get("error", "")):
+        return worded("schema_not_date", value=_shown(err["input"])), None
+    return err["msg"], None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _is_union_tag(part: Any) -> bool:

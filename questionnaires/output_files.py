@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from mipat.questionnaires.problems import MipatError
+from mipat.questionnaires.problems import MipatError, worded
 
 
 class OutputExistsError(MipatError):
@@ -21,7 +21,7 @@ def write_atomic(path: Path, data: bytes | str, *, force: bool = False) -> None:
     A crash or a full disk leaves the old file intact; an existing file is replaced only with force.
     """
     if path.exists() and not force:
-        raise OutputExistsError(f"{path}: file exists; mipat never overwrites a file unless --force is given")
+        raise OutputExistsError(worded("cli_file_exists", path=str(path)))
     payload = data.encode("utf-8") if isinstance(data, str) else data
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)

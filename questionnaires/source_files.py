@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from mipat.questionnaires.problems import InputError, Problem
+from mipat.questionnaires.problems import InputError, Problem, Wording, worded
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -81,10 +81,10 @@ class Document:
             loc = loc[:-1]
         return self.lines.get(())
 
-    def problem(self, code: str, message: str, location: Location = (), **extra: Any) -> Problem:
-        return Problem(
-            code=code,
-            message=message,
+    def problem(self, code: str, message: str | Wording, location: Location = (), **extra: Any) -> Problem:
+        return Problem.from_words(
+            code,
+            message,
             file=self.file,
             line=self.line_of(location),
             path=pointer(location) if location else None,
@@ -100,8 +100,8 @@ def pointer(location: Location) -> str:
     return text
 
 
-def _fail(file: str, code: str, message: str, line: int | None = None) -> InputError:
-    return InputError(message, [Problem(code=code, message=message, file=file, line=line)])
+def _fail(file: str, code: str, message: str | Wording, line: int | None = None) -> InputError:
+    return InputError(message, [Problem.from_words(code, message, file=file, line=line)])
 
 
 def read_text(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> str:
@@ -114,11 +114,11 @@ def read_text(path: Path, *, display: str | None = None, max_bytes: int = MAX_BY
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise _fail(name, "not-found", "file not found") from None
+        raise _fail(name, "not-found", worded("file_not_found")) from None
     except IsADirectoryError:
-        raise _fail(name, "not-a-file", "is a directory, not a file") from None
+        raise _fail(name, "not-a-file", worded("file_is_folder")) from None
     except PermissionError:
-        raise _fail(name, "unreadable", "permission denied") from None
+        raise _fail(name, "unreadable", worded("file_unreadable")) from None
     if len(raw) > max_bytes:
         raise _fail(name, "too-large", f"file is larger than {max_bytes} bytes")
     return decode(raw, name)
@@ -129,7 +129,7 @@ def decode(raw: bytes, name: str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _fail(name, "not-utf8", f"is not UTF-8 text (invalid byte at offset {exc.start})", line) from None
+        raise _fail(name, "not-utf8", worded("file_not_utf8", offset=exc.start), line) from None
     if "\x00" in text:
         raise _fail(
             name,
@@ -157,7 +157,7 @@ def parse_yaml(text: str, name: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        raise _fail(name, "yaml-syntax", f"invalid YAML: {message}", line) from None
+        raise _fail(name, "yaml-syntax", worded("file_bad_yaml", detail=message), line) from None
     except yaml.reader.ReaderError as exc:
         raise _control_character(exc, text, name) from None
     except yaml.YAMLError as exc:
@@ -247,7 +247,7 @@ class _Composer:
             key = str(key)
             self.lines[(*loc, key)] = key_line
             if key in result:
-                raise _fail(self.name, "duplicate-key", f"key {key!r} appears twice in one mapping", key_line)
+                raise _fail(self.name, "duplicate-key", worded("file_duplicate_key", key=repr(key)), key_line)
             result[key] = self.value((*loc, key), depth + 1)
         events.get_event()
         return result
@@ -285,7 +285,9 @@ def parse_json(text: str, name: str) -> Document:
     try:
         data = json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise _fail(name, "json-syntax", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        raise _fail(
+            name, "json-syntax", worded("file_bad_json", detail=exc.msg, column=exc.colno), exc.lineno
+        ) from None
     except ValueError as exc:
         raise _fail(name, "json-syntax", f"invalid JSON: {exc}") from None
     except RecursionError:

@@ -11,8 +11,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mipat.questionnaires.definition import Question, Questionnaire, bundled_questionnaires
+from mipat.questionnaires.languages import LANGUAGES, Language
+from mipat.questionnaires.messages import either
 from mipat.questionnaires.model_loading import schema_problems
-from mipat.questionnaires.problems import InputError, Problem
+from mipat.questionnaires.problems import InputError, Problem, Wording, worded
 from mipat.questionnaires.responses import (
     ITEM_ID,
     Answer,
@@ -40,6 +42,8 @@ class ValidationReport(BaseModel):
     status: str | None = None
     problems: list[Problem]
     response: Response | None = None
+    # The response's own `language` when the file says one: the language its problems are told in.
+    language: Language | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -55,7 +59,10 @@ class ValidationReport(BaseModel):
 
     def raise_for_errors(self) -> Response:
         if self.response is None or not self.ok:
-            raise InputError(f"{self.file}: {len(self.errors)} error(s)", self.errors)
+            errors = Wording(key="n_errors", count=len(self.errors))
+            raise InputError(
+                worded("cli_file_errors", file=self.file, errors=errors), self.errors, language=self.language
+            )
         return self.response
 
 
@@ -92,15 +99,24 @@ class _Checker:
         self.problems: list[Problem] = []
         self.ref: QuestionnaireRef | None = None
         self.status: str | None = None
+        data = document.data
+        language = data.get("language") if isinstance(data, dict) else None
+        self.language: Language | None = language if language in LANGUAGES else None
 
     # --- reporting ---------------------------------------------------------------------------
 
     def error(
-        self, code: str, message: str, loc: Location, *, question: str | None = None, expected: str | None = None
+        self,
+        code: str,
+        message: str | Wording,
+        loc: Location,
+        *,
+        question: str | None = None,
+        expected: str | Wording | None = None,
     ) -> None:
         self.problems.append(self.doc.problem(code, message, loc, question=question, expected=expected))
 
-    def warn(self, code: str, message: str, loc: Location, *, question: str | None = None) -> None:
+    def warn(self, code: str, message: str | Wording, loc: Location, *, question: str | None = None) -> None:
         problem = self.doc.problem(code, message, loc, question=question)
         self.problems.append(problem.model_copy(update={"severity": "warning"}))
 
@@ -113,6 +129,7 @@ class _Checker:
             status=self.status,
             problems=ordered,
             response=None if has_errors else response,
+            language=self.language,
         )
 
     # --- envelope ----------------------------------------------------------------------------
@@ -122,16 +139,16 @@ class _Checker:
         if not isinstance(data, dict):
             self.error(
                 "not-a-response",
-                "a response file must be a mapping with questionnaire, status, respondent and answers",
+                worded("v_not_mapping"),
                 (),
             )
             return None
         if "schema_version" in data and "rules" in data:
             self.error(
                 "not-a-response",
-                f"this is a saved result (result schema {data['schema_version']}), not a response",
+                worded("v_saved_result", schema=data["schema_version"]),
                 (),
-                expected="a response file; `mipat report` and `--previous` read saved results",
+                expected=worded("v_saved_result_expected"),
             )
             return None
         try:
@@ -139,7 +156,10 @@ class _Checker:
         except ValidationError as exc:
             if "questionnaire" not in data:
                 self.error(
-                    "schema", "missing key 'questionnaire'", (), expected="questionnaire: {id: ..., version: ...}"
+                    "schema",
+                    worded("schema_missing_key", key="'questionnaire'"),
+                    (),
+                    expected=worded("literal", text="questionnaire: {id: ..., version: ...}"),
                 )
             else:
                 self.problems += schema_problems(self.doc, exc, prefix=("questionnaire",))
@@ -149,7 +169,7 @@ class _Checker:
             ids = sorted({q.id for q in known})
             self.error(
                 "unknown-questionnaire",
-                f"questionnaire {self.ref.id!r} is not known to mipat",
+                worded("v_unknown_questionnaire", id=repr(self.ref.id)),
                 ("questionnaire", "id"),
                 expected=", ".join(ids),
             )
@@ -161,8 +181,9 @@ class _Checker:
             assert earlier is not None
             self.warn(
                 "response-upgraded",
-                f"this response was made for version {self.ref.version} of {self.ref.id} and is read as "
-                f"version {upgraded.version}, unchanged: {earlier.changes.en}",
+                worded(
+                    "v_upgraded", old=self.ref.version, id=self.ref.id, new=upgraded.version, changes=earlier.changes
+                ),
                 ("questionnaire", "version"),
             )
             self.ref = QuestionnaireRef(id=upgraded.id, version=upgraded.version)
@@ -170,11 +191,9 @@ class _Checker:
         if match is None:
             self.error(
                 "version-mismatch",
-                f"this response was made for version {self.ref.version} of {self.ref.id}; "
-                f"mipat has version {', '.join(versions)}. Copy the answers into a new template "
-                "(`mipat questionnaire template`) and re-check them against the current questions",
+                worded("v_version_mismatch", old=self.ref.version, id=self.ref.id, versions=", ".join(versions)),
                 ("questionnaire", "version"),
-                expected=" or ".join(versions),
+                expected=either(versions),
             )
         return match
 
@@ -195,9 +214,9 @@ class _Checker:
         if final and envelope is not None and not envelope.respondent.organisation:
             self.error(
                 "required-missing",
-                "a final response must name the responding organisation",
+                worded("v_needs_organisation"),
                 ("respondent",),
-                expected="respondent: {organisation: ...}",
+                expected=worded("literal", text="respondent: {organisation: ...}"),
             )
         if envelope is None:
             return None
@@ -221,12 +240,10 @@ class _Checker:
                 close = questionnaire.closest_ids(qid)
                 self.error(
                     "unknown-question",
-                    f"{qid!r} is not a question of {questionnaire.id} {questionnaire.version}",
+                    worded("v_unknown_question", qid=repr(qid), id=questionnaire.id, version=questionnaire.version),
                     loc,
                     question=qid,
-                    expected=("a known question id, e.g. " + " or ".join(close))
-                    if close
-                    else "a question id listed by `mipat questionnaire show`",
+                    expected=worded("v_known_question", ids=either(close)) if close else worded("v_listed_question"),
                 )
                 continue
             answer = self.parse_entry(question, entry, loc, self.value_checker(questionnaire))
@@ -243,7 +260,7 @@ class _Checker:
                 if answer is not None and answer.answered:
                     self.warn(
                         "hidden-answered",
-                        "answered, but skip logic hides this question for this response; the answer is ignored",
+                        worded("v_hidden_answered"),
                         ("answers", question.id),
                         question=question.id,
                     )
@@ -254,7 +271,7 @@ class _Checker:
             if final and question.required and (answer is None or not answer.answered):
                 self.error(
                     "required-missing",
-                    "a final response must answer this required question",
+                    worded("v_required_missing"),
                     ("answers",) if "answers" in self.doc.data else (),
                     question=question.id,
                     expected=_expected(questionnaire, question),
@@ -271,8 +288,7 @@ class _Checker:
             if not item.checkable:
                 self.warn(
                     "evidence-uncheckable",
-                    f"evidence {item.title[:60]!r} gives no reference, link or date, so a reader cannot find it; "
-                    "it does not count as supporting evidence until it has one",
+                    worded("v_evidence_uncheckable", title=repr(item.title[:60])),
                     loc,
                     question=qid,
                 )
@@ -285,10 +301,10 @@ class _Checker:
             for key in unknown:
                 self.error(
                     "schema",
-                    f"unknown key {key!r} in an answer",
+                    worded("v_unknown_answer_key", key=repr(key)),
                     (*loc, key),
                     question=question.id,
-                    expected="value, comment, evidence",
+                    expected=worded("literal", text="value, comment, evidence"),
                 )
             try:
                 parsed = AnswerEntry.model_validate({k: v for k, v in entry.items() if k in ENTRY_KEYS})
@@ -312,32 +328,32 @@ class _Checker:
             return None
         qtype, qid = question.type, question.id
 
-        def wrong(message: str, expected: str | None = None) -> None:
+        def wrong(message: Wording, expected: Wording | None = None) -> None:
             self.error(
                 "wrong-value", message, loc, question=qid, expected=expected or _expected(questionnaire, question)
             )
 
         if qtype in ("yes_no", "single_choice"):
             if isinstance(value, bool) or not isinstance(value, str | int):
-                wrong(f"{_show(value)} is not a {_TYPE_WORDS[qtype]}")
+                wrong(worded(_NOT_A[qtype], value=_show(value)))
                 return None
             code = str(value)
             codes = questionnaire.codes(question)
             if code not in codes:
                 self.error(
                     "invalid-choice",
-                    f"{code!r} is not one of the choices",
+                    worded("v_not_a_choice", value=repr(code)),
                     loc,
                     question=qid,
-                    expected=", ".join(codes),
+                    expected=worded("v_codes", codes=", ".join(codes)),
                 )
                 return None
             return code
         if qtype == "multiple_choice":
             if not isinstance(value, list):
                 wrong(
-                    f"{_show(value)} is not a list of choices",
-                    "a list such as [" + ", ".join(questionnaire.codes(question)[:2]) + "]",
+                    worded("v_not_choice_list", value=_show(value)),
+                    worded("v_list_such_as", codes=", ".join(questionnaire.codes(question)[:2])),
                 )
                 return None
             codes = questionnaire.codes(question)
@@ -348,49 +364,49 @@ class _Checker:
                 if code is None or code not in codes:
                     self.error(
                         "invalid-choice",
-                        f"{_show(item)} is not one of the choices",
+                        worded("v_not_a_choice", value=_show(item)),
                         (*loc, index),
                         question=qid,
-                        expected=", ".join(codes),
+                        expected=worded("v_codes", codes=", ".join(codes)),
                     )
                 elif code in chosen:
-                    self.error("duplicate-choice", f"{code!r} is chosen twice", (*loc, index), question=qid)
+                    self.error(
+                        "duplicate-choice", worded("v_chosen_twice", code=repr(code)), (*loc, index), question=qid
+                    )
                 else:
                     chosen.append(code)
             clash = exclusive & set(chosen)
             if clash and len(chosen) > 1:
-                self.error(
-                    "exclusive-choice", f"{sorted(clash)[0]!r} cannot be combined with other choices", loc, question=qid
-                )
+                self.error("exclusive-choice", worded("v_exclusive", code=repr(sorted(clash)[0])), loc, question=qid)
                 return None
             return chosen if len(chosen) == len(value) else None
         if qtype in ("integer", "year"):
             if isinstance(value, bool) or not isinstance(value, int):
-                wrong(f"{_show(value)} is not a whole number")
+                wrong(worded("v_not_whole", value=_show(value)))
                 return None
             low, high = question.min, question.max
             if qtype == "year":
                 low = YEAR_BOUNDS[0] if low is None else low
                 high = YEAR_BOUNDS[1] if high is None else high
             if (low is not None and value < low) or (high is not None and value > high):
-                self.error("out-of-range", f"{value} is out of range", loc, question=qid, expected=_range(low, high))
+                self.error(
+                    "out-of-range", worded("v_out_of_range", value=value), loc, question=qid, expected=_range(low, high)
+                )
                 return None
             return value
         if qtype == "text":
             if isinstance(value, bool) or not isinstance(value, str | int | float):
-                wrong(f"{_show(value)} is not text")
+                wrong(worded("v_not_text", value=_show(value)))
                 return None
             text = str(value).strip()
             if len(text) > question.max_length:
-                wrong(f"text is {len(text)} characters long", f"at most {question.max_length} characters")
+                wrong(worded("v_text_too_long", n=len(text)), worded("v_at_most_characters", n=question.max_length))
                 return None
             return text or None
         if qtype == "evidence":
-            return self._model_list(
-                value, Evidence, loc, qid, "a list of evidence items {title, kind, reference, date}"
-            )
+            return self._model_list(value, Evidence, loc, qid, worded("v_evidence_list"))
         if qtype == "partner_list":
-            partners = self._model_list(value, Partner, loc, qid, "a list of partners {name, kind}")
+            partners = self._model_list(value, Partner, loc, qid, worded("v_partner_list"))
             if partners is None:
                 return None
             kinds = questionnaire.codes(question)
@@ -398,17 +414,17 @@ class _Checker:
             for index, partner in bad:
                 self.error(
                     "invalid-choice",
-                    f"partner kind {partner.kind!r} is not known",
+                    worded("v_partner_kind", kind=repr(partner.kind)),
                     (*loc, index, "kind"),
                     question=qid,
-                    expected=", ".join(kinds),
+                    expected=worded("v_codes", codes=", ".join(kinds)),
                 )
             return None if bad else partners
         raise AssertionError(f"unhandled question type {qtype}")
 
-    def _model_list(self, value: Any, model: type[BaseModel], loc: Location, qid: str, expected: str) -> Any:
+    def _model_list(self, value: Any, model: type[BaseModel], loc: Location, qid: str, expected: Wording) -> Any:
         if not isinstance(value, list):
-            self.error("wrong-value", f"{_show(value)} is not a list", loc, question=qid, expected=expected)
+            self.error("wrong-value", worded("v_not_list", value=_show(value)), loc, question=qid, expected=expected)
             return None
         items, ok = [], True
         for index, item in enumerate(value):
@@ -432,23 +448,23 @@ class _Checker:
             if not isinstance(item, dict):
                 self.error(
                     "schema",
-                    "an inventory entry must be a mapping of fields",
+                    worded("v_entry_not_mapping"),
                     loc,
-                    expected="id, name, instrument, level, partners, …",
+                    expected=worded("literal", text="id, name, instrument, level, partners, …"),
                 )
                 continue
             item_id = item.get("id")
-            label = f"inventory entry {item_id}" if isinstance(item_id, str) else f"inventory entry #{index + 1}"
+            label = worded("v_entry", id=item_id) if isinstance(item_id, str) else worded("v_entry_number", n=index + 1)
             if not isinstance(item_id, str) or not re.match(ITEM_ID, item_id):
                 self.error(
                     "bad-id",
-                    f"{label} needs an id of letters, digits, '-', '_' or '.'",
+                    worded("v_entry_bad_id", label=label),
                     (*loc, "id"),
-                    expected="e.g. PS-01",
+                    expected=worded("for_example", example="PS-01"),
                 )
                 item_id = None
             elif item_id in seen:
-                self.error("duplicate-id", f"inventory id {item_id!r} is used twice", (*loc, "id"))
+                self.error("duplicate-id", worded("v_entry_id_twice", id=repr(item_id)), (*loc, "id"))
             else:
                 seen.add(item_id)
             values: dict[str, AnswerValue] = {}
@@ -460,9 +476,11 @@ class _Checker:
                     close = difflib.get_close_matches(key, list(fields), n=2)
                     self.error(
                         "unknown-field",
-                        f"{label}: {key!r} is not an inventory field",
+                        worded("v_not_a_field", label=label, key=repr(key)),
                         (*loc, key),
-                        expected=("e.g. " + " or ".join(close)) if close else ", ".join(fields),
+                        expected=worded("for_example", example=either(close))
+                        if close
+                        else worded("literal", text=", ".join(fields)),
                     )
                     continue
                 value = check(field, raw_value, (*loc, key))
@@ -476,7 +494,7 @@ class _Checker:
                     if field.id in values:
                         self.warn(
                             "hidden-answered",
-                            f"{label}: field {field.id!r} is hidden by skip logic; ignored",
+                            worded("v_field_hidden", label=label, field=repr(field.id)),
                             (*loc, field.id),
                         )
                         values.pop(field.id)
@@ -486,7 +504,7 @@ class _Checker:
                 elif final and field.required:
                     self.error(
                         "required-missing",
-                        f"{label}: a final response must fill the field {field.id!r}",
+                        worded("v_field_required", label=label, field=repr(field.id)),
                         loc,
                         expected=_expected(questionnaire, field),
                     )
@@ -497,7 +515,7 @@ class _Checker:
     def _item_extras(self, item: dict[str, Any], loc: Location) -> tuple[str | None, list[Evidence]]:
         comment = item.get("comment")
         if comment is not None and not isinstance(comment, str):
-            self.error("wrong-value", "comment must be text", (*loc, "comment"))
+            self.error("wrong-value", worded("v_comment_not_text"), (*loc, "comment"))
             comment = None
         evidence: list[Evidence] = []
         if "evidence" in item:
@@ -506,38 +524,38 @@ class _Checker:
                 Evidence,
                 (*loc, "evidence"),
                 "",
-                "a list of evidence items {title, kind, reference, date}",
+                worded("v_evidence_list"),
             )
             evidence = parsed or []
         return comment, evidence
 
 
-_TYPE_WORDS = {"yes_no": "yes/partial/no answer", "single_choice": "single choice"}
+_NOT_A = {"yes_no": "v_not_yes_no", "single_choice": "v_not_single_choice"}
 
 
-def _expected(questionnaire: Questionnaire, question: Question) -> str:
+def _expected(questionnaire: Questionnaire, question: Question) -> Wording:
     t = question.type
     if t in ("yes_no", "single_choice"):
-        return "one of " + ", ".join(questionnaire.codes(question))
+        return worded("x_one_of", codes=", ".join(questionnaire.codes(question)))
     if t == "multiple_choice":
-        return "a list of " + ", ".join(questionnaire.codes(question))
+        return worded("x_list_of", codes=", ".join(questionnaire.codes(question)))
     if t == "integer":
-        return "a whole number" + (
-            f" ({_range(question.min, question.max)})" if question.min is not None or question.max is not None else ""
-        )
+        if question.min is None and question.max is None:
+            return worded("x_whole")
+        return worded("x_whole_range", range=_range(question.min, question.max))
     if t == "year":
-        return "a year " + _range(question.min or YEAR_BOUNDS[0], question.max or YEAR_BOUNDS[1])
+        return worded("x_year", range=_range(question.min or YEAR_BOUNDS[0], question.max or YEAR_BOUNDS[1]))
     if t == "text":
-        return f"text of at most {question.max_length} characters"
+        return worded("x_text", n=question.max_length)
     if t == "evidence":
-        return "a list of evidence items {title, kind, reference, date}"
-    return "a list of partners {name, kind}"
+        return worded("v_evidence_list")
+    return worded("v_partner_list")
 
 
-def _range(low: int | None, high: int | None) -> str:
+def _range(low: int | None, high: int | None) -> Wording:
     if low is not None and high is not None:
-        return f"from {low} to {high}"
-    return f"at least {low}" if low is not None else f"at most {high}"
+        return worded("range_from_to", low=low, high=high)
+    return worded("range_at_least", low=low) if low is not None else worded("range_at_most", high=high)
 
 
 def _show(value: Any) -> str:

@@ -83,9 +83,13 @@ def test_validate_exit_codes_valid_invalid_usage(runner: CliRunner) -> None:
     ok = runner.invoke(main, ["validate", str(DATA / "draft_minimal.yaml")])
     assert ok.exit_code == 0, ok.output
     assert "valid draft response" in ok.output
-    bad = runner.invoke(main, ["validate", str(DATA / "draft_minimal.yaml"), str(DATA / "errors_each_kind.yaml")])
+    files = [str(DATA / "draft_minimal.yaml"), str(DATA / "errors_each_kind.yaml")]
+    bad = runner.invoke(main, ["validate", *files, "--lang", "en"])
     assert bad.exit_code == 1
     assert "errors_each_kind.yaml:14: error: question RS.99:" in bad.output
+    own = runner.invoke(main, ["validate", *files])  # each response in its own language (the second says fr)
+    assert own.exit_code == 1
+    assert "errors_each_kind.yaml:14\u202f: erreur\u202f: question RS.99\u202f:" in own.output
     usage = runner.invoke(main, ["validate"])
     assert usage.exit_code == 2
     usage = runner.invoke(main, ["validate", "--bogus", "x.yaml"])

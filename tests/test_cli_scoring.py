@@ -39,10 +39,10 @@ def test_score_prints_a_table_in_the_response_language(runner: CliRunner) -> Non
     assert result.exit_code == 0, result.output
     assessment = _json(runner, NATIONAL)
     assert "Indice global" in result.output
-    assert f"{assessment.overall_index:5.1f}" in result.output
+    assert f"{assessment.overall_index:.1f}".replace(".", ",") in result.output  # a French decimal comma
     assert "Actions au gain de score le plus élevé" in result.output
     english = runner.invoke(main, ["score", NATIONAL, "--lang", "en", *FIXED])
-    assert "Overall index" in english.output
+    assert "Overall index" in english.output and f"{assessment.overall_index:.1f}" in english.output
 
 
 def test_score_json_is_reproducible_with_a_fixed_date(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,9 +73,11 @@ def test_score_csv_has_one_row_per_group_and_neutralises_formulas(runner: CliRun
 def test_fail_under_exits_3_below_the_threshold(runner: CliRunner) -> None:
     index = _json(runner, NATIONAL).overall_index
     assert index is not None
-    below = runner.invoke(main, ["score", NATIONAL, "--fail-under", str(index + 0.1), *FIXED])
+    below = runner.invoke(main, ["score", NATIONAL, "--fail-under", str(index + 0.1), "--lang", "en", *FIXED])
     assert below.exit_code == 3
     assert "below --fail-under" in below.output
+    french = runner.invoke(main, ["score", NATIONAL, "--fail-under", str(index + 0.1), *FIXED])
+    assert french.exit_code == 3 and "inférieur au seuil --fail-under" in french.output
     assert runner.invoke(main, ["score", NATIONAL, "--fail-under", str(index), *FIXED]).exit_code == 0
 
 
@@ -91,9 +93,12 @@ def test_score_output_file_is_never_overwritten_without_force(runner: CliRunner,
 
 
 def test_invalid_response_exits_1_with_located_errors(runner: CliRunner) -> None:
-    result = runner.invoke(main, ["score", str(DATA / "errors_each_kind.yaml")])
+    result = runner.invoke(main, ["score", str(DATA / "errors_each_kind.yaml"), "--lang", "en"])
     assert result.exit_code == 1
     assert "errors_each_kind.yaml:14: error: question RS.99" in result.output
+    french = runner.invoke(main, ["score", str(DATA / "errors_each_kind.yaml")])  # the response says language: fr
+    assert french.exit_code == 1
+    assert "errors_each_kind.yaml:14\u202f: erreur\u202f: question RS.99\u202f:" in french.output
 
 
 def test_explain_shows_why_a_rule_got_its_outcome(runner: CliRunner) -> None:
@@ -119,7 +124,7 @@ def test_rules_list_and_show(runner: CliRunner) -> None:
     assert {"GCM-WOG-01", "O23-C-01", "SDG-17.16-01", "SDG1072-PD3.1"} <= ids
     shown = runner.invoke(main, ["rules", "show", "SDG1072-PD3.1", "--lang", "fr"])
     assert shown.exit_code == 0
-    assert "when: WOG.1 = yes" in shown.output and "Créer, par décret" in shown.output
+    assert "Plein crédit si\u202f: WOG.1 = yes" in shown.output and "Créer, par décret" in shown.output
     assert runner.invoke(main, ["rules", "show", "NOPE-01"]).exit_code == 2
 
 
