@@ -491,8 +491,13 @@ def report(
         _check_comparable(previous, earlier, assessment, force_compare)
     language = lang or assessment.language
     _remember_lang(click.get_current_context(), None, language)  # type: ignore[arg-type]
-    pdf = render_pdf(assessment, language, previous=earlier, all_findings=all_findings)  # type: ignore[arg-type]
+    from mipat.reports.scripts import uncovered_texts
+
+    with uncovered_texts() as uncovered:
+        pdf = render_pdf(assessment, language, previous=earlier, all_findings=all_findings)  # type: ignore[arg-type]
     write_atomic(output, pdf, force=force)
+    for item in uncovered:  # a name no embedded font can draw: say so rather than print boxes silently
+        click.echo(_say("cli_uncovered_script", language, path=output, text=str(item)), err=True)
     from babel import Locale
 
     from mipat.questionnaires.locale_format import format_number
@@ -511,11 +516,8 @@ def _check_comparable(previous: Path, earlier: Assessment, current: Assessment, 
     if not differences:
         return
     if not force:
-        raise InputError(
-            f"{previous}: --previous describes another authority ({'; '.join(differences)}); "
-            "give the same authority's earlier file, or --force-compare to compare anyway"
-        )
-    click.echo(f"warning: comparing with another authority: {'; '.join(differences)}", err=True)
+        raise InputError(_say("cli_other_authority", None, path=previous, fields="; ".join(differences)))
+    click.echo(_say("cli_forced_compare", None, fields="; ".join(differences)), err=True)
 
 
 @main.command()
