@@ -622,32 +622,6 @@ def score_bars(
     return drawing
 
 
-def target_bars(
-    labels: Sequence[str],
-    current: Sequence[Score],
-    previous: Sequence[Score] | None,
-    *,
-    legend: Sequence[str],
-    fmt: Formatter,
-    width: float,
-    bands: Sequence[Band] = (),
-    gap_label: str = "",
-    bands_title: str = "",
-) -> Drawing:
-    """The SDG 17 targets as score bars (the name the report has always called)."""
-    return score_bars(
-        labels,
-        current,
-        previous,
-        legend=legend,
-        fmt=fmt,
-        width=width,
-        bands=bands,
-        gap_label=gap_label,
-        bands_title=bands_title,
-    )
-
-
 # --- heat map -------------------------------------------------------------------------------------
 
 

@@ -78,16 +78,6 @@ def outcome_changes(previous: Assessment, current: Assessment) -> OutcomeChanges
     return OutcomeChanges(improved, declined, other)
 
 
-def new_gaps(previous: Assessment, current: Assessment) -> list[RuleChange]:
-    """Rules met in the previous assessment and partially met, not met or unanswered now."""
-    return [c for c in outcome_changes(previous, current).declined if c.before == "met"]
-
-
-def resolved_gaps(previous: Assessment, current: Assessment) -> list[RuleChange]:
-    """Rules partially met, not met or unanswered in the previous assessment and met now."""
-    return [c for c in outcome_changes(previous, current).improved if c.now == "met"]
-
-
 def mismatches(previous: Assessment, current: Assessment) -> list[str]:
     """Why two assessments may not describe the same authority: differing authority, level or country
     (as 'field: previous → current'); empty when they match."""

@@ -4,10 +4,9 @@ Built from the Assessment alone (plus the bundled questionnaire for question wor
 recomputed. Each section has its own module under `reports/sections/`, all sharing one `Kit`; this
 module only puts them in the order auditors expect and builds the document.
 
-User text (names, comments, evidence titles) is printed exactly as written: almost every paragraph is
+User text (names, comments, evidence titles) is printed exactly as written: every paragraph is
 a `literal` one, whose text never passes through ReportLab's markup parser, so `<`, `&` or tags in an
-answer can neither break nor restyle the layout. The few paragraphs with deliberate inline markup
-pass every user value through `esc` (xml.sax.saxutils.escape) first.
+answer can neither break nor restyle the layout.
 """
 
 from __future__ import annotations

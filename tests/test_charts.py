@@ -23,7 +23,6 @@ from mipat.reports.charts import (
     principles_spider,
     score_bars,
     span_heat_map,
-    target_bars,
 )
 from mipat.reports.pdf_styles import MUTED
 from mipat.rules.packs import band_schemes, bundled_packs
@@ -247,11 +246,6 @@ def test_bars_use_the_sdg_1072_scheme_when_given_it() -> None:
     labels = [short_title("sdg-10-7-2-domain-3", f"PD3.{i}", "", "fr") for i in range(1, 6)]
     drawing = score_bars(labels, [100.0, 50.0, 0.0, None, 80.0], None, legend=[], fmt=fmt, width=WIDTH, bands=scheme)
     assert drawing.bars.bar_0.fillColor != drawing.bars.bar_4.fillColor  # "fully meets" is not "meets"
-
-
-def test_target_bars_keeps_the_reports_current_call_working() -> None:
-    drawing = target_bars(["17.9 Capacity-building"], [50.0], None, legend=LEGEND[:1], fmt=fmt, width=WIDTH)
-    assert hasattr(drawing.bars, "bar_0")
 
 
 # --- heat map -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ result renders as it was scored.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+from functools import cache
 
 from reportlab.platypus import Paragraph
 
@@ -31,9 +31,10 @@ FRAME_WIDTH = BODY_WIDTH
 MIN_ROW_PART = 36  # points: a table row taller than the page splits, but leaves no sliver of it behind
 
 
-def esc(text: object) -> str:
-    """User text for a Paragraph with deliberate markup: escaped, with its line breaks kept."""
-    return escape(str(text)).replace("\n", "<br/>")
+@cache
+def _template(key: str, lang: Language) -> str:
+    """A fixed string with its French spacing, worked out once per key and language."""
+    return typography(report_strings().root[key].get(lang), lang)
 
 
 class Kit:
@@ -54,7 +55,7 @@ class Kit:
     def w(self, key: str, **values: object) -> str:
         """A fixed string as plain text (outline, canvas, charts), with French spacing before ; : ! ?
         applied to the fixed words only: values (names, comments) are inserted as written."""
-        template = typography(report_strings().root[key].get(self.lang), self.lang)
+        template = _template(key, self.lang)
         return template.format(**values) if values else template
 
     @property
