@@ -37,8 +37,17 @@ def test_the_wheel_installs_only_the_mipat_package(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     top = {name.split("/")[0] for name in names}
     assert {t for t in top if not t.endswith(".dist-info")} == {"mipat"}
-    for required in ("mipat/cli.py", "mipat/rules/packs/sdg-17.yaml", "mipat/reports/fonts/DejaVuSans.ttf"):
-        assert required in names
+    # Every file of the package folders ships: a folder missing from pyproject's list would install
+    # a mipat that fails on import (it happened with reports/sections).
+    package_folders = ("assessment", "portfolio", "questionnaires", "reports", "rules")
+    sources = {
+        "mipat/" + path.relative_to(ROOT).as_posix()
+        for folder in package_folders
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    sources |= {"mipat/__init__.py", "mipat/cli.py", "mipat/api.py"}
+    assert sorted(sources - set(names)) == []
     assert not any(name.startswith("mipat/tests/") for name in names)
 
 
