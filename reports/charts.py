@@ -310,6 +310,7 @@ def _ring_label_places(
 _RING_LABEL_SLIDES = (0.0, 5.0, -5.0, 9.0, -9.0)
 _CLEAR = 4.0  # points between a label's halo and a series: enough, look no further
 _CLEAR_OF_LINES = 1.5  # a value sits next to its own point, whose lines leave it sideways
+_COVERS = 100.0  # the penalty of a label box over a marker or another label
 
 
 def _value_label_place(
@@ -359,15 +360,52 @@ def _box_clearance(
 ) -> float:
     clearance = math.inf
     for a, b in segments:
-        for k in range(21):
-            t = k / 20
-            x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-            clearance = min(clearance, _point_box_distance(x, y, box))
+        clearance = min(clearance, _segment_box_distance(a, b, box))
     for other in obstacles:
-        dx = max(other[0] - box[2], box[0] - other[2], 0.0)
-        dy = max(other[1] - box[3], box[1] - other[3], 0.0)
-        clearance = min(clearance, math.hypot(dx, dy))
+        dx = max(other[0] - box[2], box[0] - other[2])
+        dy = max(other[1] - box[3], box[1] - other[3])
+        # Covering a marker or a label ranks below any other place, even one outside the rim.
+        distance = max(dx, dy) - _COVERS if dx < 0 and dy < 0 else math.hypot(max(dx, 0.0), max(dy, 0.0))
+        clearance = min(clearance, distance)
     return clearance
+
+
+def _segment_box_distance(
+    a: tuple[float, float], b: tuple[float, float], box: tuple[float, float, float, float]
+) -> float:
+    """The exact distance between a segment and a box: 0 when they meet; otherwise the closest pair
+    involves an end of the segment or a corner of the box (both shapes are convex)."""
+    if _segment_meets_box(a, b, box):
+        return 0.0
+    ends = min(_point_box_distance(a[0], a[1], box), _point_box_distance(b[0], b[1], box))
+    corners = ((box[0], box[1]), (box[0], box[3]), (box[2], box[1]), (box[2], box[3]))
+    return min(ends, *(_point_segment_distance(c, a, b) for c in corners))
+
+
+def _segment_meets_box(a: tuple[float, float], b: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    """Liang-Barsky clipping: whether any part of segment a-b lies inside the box."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, a[0] - box[0]), (dx, box[2] - a[0]), (-dy, a[1] - box[1]), (dy, box[3] - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _point_segment_distance(c: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length2 = dx * dx + dy * dy
+    t = 0.0 if length2 == 0 else min(max(((c[0] - a[0]) * dx + (c[1] - a[1]) * dy) / length2, 0.0), 1.0)
+    return math.hypot(c[0] - a[0] - t * dx, c[1] - a[1] - t * dy)
 
 
 def _point_box_distance(x: float, y: float, box: tuple[float, float, float, float]) -> float:

@@ -516,9 +516,15 @@ def _height(flowable: Flowable, width: float) -> float:
 
 
 def _first_rows_height(table: Table, width: float, rows: int = 3) -> float:
-    """The height of a table's header and first rows: what a heading keeps on its page."""
-    table.wrap(width, PAGE_HEIGHT)
-    return sum(table._rowHeights[: rows + 1]) + table.getSpaceBefore()
+    """The height of a table's header and first rows: what a heading keeps on its page.
+
+    Measured on a copy holding only those rows (with the table's column widths and cell paddings):
+    wrapping the whole table here would lay out every row of a long annex twice.
+    """
+    head = Table(table._cellvalues[: rows + 1], colWidths=table._argW)
+    head._cellStyles = [list(row) for row in table._cellStyles[: rows + 1]]
+    head.wrap(width, PAGE_HEIGHT)
+    return sum(head._rowHeights) + table.getSpaceBefore()
 
 
 class ReportTable(Table):

@@ -9,11 +9,14 @@ import subprocess
 from collections.abc import Iterator, Sequence
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group, Line, Polygon, PolyLine, Rect, String
 
 from mipat.questionnaires.i18n import LANGUAGES, Language
+from mipat.reports import charts
 from mipat.reports.chart_labels import MAX_GROUP_TITLE, chart_labels, chart_word, short_pack_title, short_title
 from mipat.reports.charts import (
     band_index,
@@ -371,3 +374,21 @@ def test_custom_pack_group_falls_back_to_its_long_title_cut_at_a_word() -> None:
     assert long.startswith(title[:-1]) and long[len(title) - 1] == " "
     assert short_title("my-pack", "g1", "Short enough", "en") == "Short enough"
     assert short_title("gcm-objective-23", "23z", "Action 23z", "en") == "Action 23z"
+
+
+@given(
+    st.tuples(*[st.floats(-50, 50, allow_nan=False)] * 4),
+    st.tuples(st.floats(-40, 40), st.floats(-40, 40), st.floats(0, 30), st.floats(0, 20)),
+)
+def test_label_clearance_is_the_exact_distance_between_a_line_and_a_label(
+    line: tuple[float, float, float, float], rect: tuple[float, float, float, float]
+) -> None:
+    """Labels are kept clear of the series by this distance; dense sampling of the line bounds it."""
+    ax, ay, bx, by = line
+    x, y, w, h = rect
+    box = (x, y, x + w, y + h)
+    exact = charts._segment_box_distance((ax, ay), (bx, by), box)
+    samples = [charts._point_box_distance(ax + (bx - ax) * k / 400, ay + (by - ay) * k / 400, box) for k in range(401)]
+    step = math.hypot(bx - ax, by - ay) / 400
+    assert exact <= min(samples) + 1e-9
+    assert min(samples) - exact <= step / 2 + 1e-9
