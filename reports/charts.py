@@ -289,20 +289,26 @@ def _ring_label_places(
     best: list[tuple[float, float]] = []
     best_clearance = -math.inf
     for sector in range(n):
+        if best_clearance >= _CLEAR:
+            break  # clear enough: a later sector would not be taken
         angle = _spoke_angle(sector, n) - math.pi / n
         places: list[tuple[float, float]] = []
         clearance = math.inf
         for text, value in texts:
             place, place_clearance = (0.0, 0.0), -math.inf
             for slide in _RING_LABEL_SLIDES:
+                if place_clearance >= _CLEAR:
+                    break  # clear enough: a farther slide would not be taken
                 r = radius * value / 100.0 + slide
                 x, y = centre[0] + r * math.cos(angle), centre[1] + r * math.sin(angle)
                 found = _box_clearance(_text_box(x, y, text), segments, obstacles)
-                if found > place_clearance + 0.5 and place_clearance < _CLEAR:
+                if found > place_clearance + 0.5:
                     place, place_clearance = (x, y), found
             places.append(place)
             clearance = min(clearance, place_clearance)
-        if clearance > best_clearance + 0.5 and best_clearance < _CLEAR:
+            if clearance <= best_clearance + 0.5:
+                break  # this sector can no longer beat the best one
+        if len(places) == len(texts) and clearance > best_clearance + 0.5 and best_clearance < _CLEAR:
             best, best_clearance = places, clearance
     return best
 
@@ -360,7 +366,11 @@ def _box_clearance(
 ) -> float:
     clearance = math.inf
     for a, b in segments:
-        clearance = min(clearance, _segment_box_distance(a, b, box))
+        # The segment's own bounding box gives a lower bound: most segments are far and skip the exact test.
+        dx = max(min(a[0], b[0]) - box[2], box[0] - max(a[0], b[0]), 0.0)
+        dy = max(min(a[1], b[1]) - box[3], box[1] - max(a[1], b[1]), 0.0)
+        if dx * dx + dy * dy < clearance * clearance:
+            clearance = min(clearance, _segment_box_distance(a, b, box))
     for other in obstacles:
         dx = max(other[0] - box[2], box[0] - other[2])
         dy = max(other[1] - box[3], box[1] - other[3])
