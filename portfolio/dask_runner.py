@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from mipat.portfolio.inputs import BatchInput, BatchUsageError
-from mipat.portfolio.worker import BatchOptions, JobOutcome, run_job
+from mipat.portfolio.worker import BatchOptions, JobOutcome, reader_language, run_job
+from mipat.questionnaires.messages import message
 
 
 def run_on_dask(items: list[BatchInput], options: BatchOptions, address: str) -> Iterator[JobOutcome]:
@@ -35,7 +36,8 @@ def run_on_dask(items: list[BatchInput], options: BatchOptions, address: str) ->
             try:
                 outcome: JobOutcome = future.result()
             except Exception as exc:  # the task itself failed twice (a dead worker, a lost connection)
-                yield JobOutcome(input=item, error=f"{item.display}: the Dask task failed: {exc}")
+                error = message("batch_dask_failed", reader_language(options), file=item.display, detail=exc)
+                yield JobOutcome(input=item, error=error)
             else:
                 yield replace(outcome, input=item)
             future.release()

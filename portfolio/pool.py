@@ -20,7 +20,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from mipat.portfolio.inputs import BatchInput, BatchWorkerError
-from mipat.portfolio.worker import BatchOptions, JobOutcome, prepare, run_job
+from mipat.portfolio.worker import BatchOptions, JobOutcome, prepare, reader_language, run_job
+from mipat.questionnaires.messages import message
 
 DEFAULT_TIMEOUT = 120.0  # seconds for one response; the slowest real response takes well under one
 # A worker's start (imports, engine build) is not a response's time: it gets its own, generous bound.
@@ -72,6 +73,7 @@ class WorkerPool:
         pending: deque[BatchInput] = deque(items)
         retries: deque[BatchInput] = deque()
         attempts: dict[int, int] = {}
+        lang = reader_language(self.options)
         workers = [self._start() for _ in range(min(self.size, len(items)))]
         try:
             while pending or retries or any(w.job is not None for w in workers):
@@ -92,22 +94,22 @@ class WorkerPool:
                     failure = None
                     if worker.conn in ready:
                         try:
-                            message = worker.conn.recv()
+                            received = worker.conn.recv()
                         except (EOFError, OSError):
-                            failure = "the worker process ended unexpectedly"
+                            failure = message("batch_worker_gone", lang)
                         else:
-                            if message == "ready":
+                            if received == "ready":
                                 worker.ready = True
                             else:
                                 worker.job = None
-                                yield message
+                                yield received
                                 continue
                     if failure is None and worker.process.sentinel in ready and not worker.process.is_alive():
-                        failure = f"the worker process ended unexpectedly (exit code {worker.process.exitcode})"
+                        failure = message("batch_worker_died", lang, code=worker.process.exitcode)
                     if not worker.ready and failure is None and now - worker.started > STARTUP_TIMEOUT:
                         raise BatchWorkerError(f"a batch worker did not start within {STARTUP_TIMEOUT:g} s")
                     if failure is None and worker.job is not None and now - worker.started > self.timeout:
-                        failure = f"scoring took longer than {self.timeout:g} s; the worker was stopped"
+                        failure = message("batch_worker_timeout", lang, seconds=f"{self.timeout:g}")
                     if failure is None:
                         continue
                     job = worker.job
@@ -122,7 +124,9 @@ class WorkerPool:
                     if attempts[key] < 2:
                         retries.append(job)
                     else:
-                        yield JobOutcome(input=job, error=f"{job.display}: {failure} (twice; not retried again)")
+                        yield JobOutcome(
+                            input=job, error=message("batch_failed_twice", lang, file=job.display, failure=failure)
+                        )
         finally:
             for worker in workers:
                 if worker.process.is_alive():

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from mipat.assessment.summary_rows import SummaryRow, summary_row
 from mipat.portfolio.inputs import BatchInput
+from mipat.questionnaires.languages import LANGUAGES, Language
+from mipat.questionnaires.messages import message
 from mipat.questionnaires.problems import MipatError
 
 if TYPE_CHECKING:
@@ -81,12 +83,20 @@ def run_job(item: BatchInput, options: BatchOptions) -> JobOutcome:
         with _engine_lock:
             return _score(item, options)
     except MipatError as exc:
-        return JobOutcome(input=item, error=exc.message, problems=[p.describe() for p in exc.problems])
+        lang = reader_language(options)
+        return JobOutcome(input=item, error=exc.describe(lang), problems=[p.describe(lang) for p in exc.problems])
     except OSError as exc:
-        return JobOutcome(input=item, error=f"{item.display}: {exc.strerror or exc}")
+        error = message("batch_os_error", reader_language(options), file=item.display, reason=exc.strerror or exc)
+        return JobOutcome(input=item, error=error)
     except Exception as exc:  # a bug must cost one response, not the batch; the trace is kept for the report
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return JobOutcome(input=item, error=f"{item.display}: internal error: {detail}")
+        error = message("batch_internal_error", reader_language(options), file=item.display, detail=detail)
+        return JobOutcome(input=item, error=error)
+
+
+def reader_language(options: BatchOptions) -> Language:
+    """The language of failure lines and errors.csv: --lang, else English (responses may mix languages)."""
+    return options.lang if options.lang in LANGUAGES else "en"  # type: ignore[return-value]
 
 
 def _score(item: BatchInput, options: BatchOptions) -> JobOutcome:

@@ -84,6 +84,19 @@ def test_a_mixed_folder_scores_the_valid_responses_and_lists_every_failure(mixed
         assert row[authority] in text
 
 
+def test_failures_are_told_in_the_batch_language(mixed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["batch", str(mixed), "--out", str(out), "-j", "1", "--fixed-date", DATE, "--lang", "fr"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "3 réponses notées, 3 en échec" in result.output
+    header, *rows = read_csv(out / "errors.csv")
+    assert header == ["Réponse", "Fichier", "Erreur", "Problèmes"]
+    errors = {r[0]: r for r in rows}
+    assert "erreurs" in errors["invalid"][2]
+    assert "question obligatoire" in errors["invalid"][3] and "required" not in errors["invalid"][3]
+
+
 def test_all_valid_inputs_exit_zero_and_fail_under_exits_three(tmp_path: Path) -> None:
     inputs = [str(EXAMPLES / f"{name}.yaml") for name in VALID]
     first = run_batch(inputs, tmp_path / "a", jobs=2, fixed_date=DATE)
