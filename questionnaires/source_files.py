@@ -11,12 +11,17 @@ It is built for files that come from outside:
 * `yes`, `no`, `on`, `off` stay strings (YAML 1.2 booleans only), because `yes`/`no` are answer
   codes here and a Norwegian `NO` is a country code, not `False`; dates stay strings as well, so
   a value's type never depends on how it happens to look;
+* numbers follow YAML 1.2's core schema, never YAML 1.1's: `023` is not octal 19, `1:30` not 90,
+  `0x1F` not 31 and `1_000` not 1000. Those forms stay strings (so a code such as `023` is reported
+  as an unknown code, never scored as another number); `.inf`, `.nan` and numbers too large for a
+  float are an error; a float remembers how it was written, so `17.10` can still be read as a code;
 * duplicate mapping keys are an error, not a silent "last one wins" that would lose an answer.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,17 +51,55 @@ class _Resolver(yaml.SafeLoader):
     """Scalar resolution and construction of the safe schema, with YAML 1.2 booleans and no timestamps."""
 
 
-_Resolver.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Resolver.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_RESOLVER = _Resolver("")
-
 _STR, _INT, _FLOAT, _BOOL, _NULL, _MAP, _SEQ = (
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")
 )
 _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
+
+# YAML 1.2 core schema numbers, except that a leading zero makes a string rather than a decimal
+# (`023` is a code or a typo, and YAML 1.1 readers would take it for octal).
+_INT_TEXT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_FLOAT_TEXT = re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)$")
+_SPECIAL_FLOAT_TEXT = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL_TAG, _TIMESTAMP_TAG, _INT, _FLOAT)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver(_INT, _INT_TEXT, list("-+0123456789"))
+_Resolver.add_implicit_resolver(_FLOAT, _FLOAT_TEXT, list("-+0123456789."))
+_Resolver.add_implicit_resolver(_FLOAT, _SPECIAL_FLOAT_TEXT, list("-+."))
+_RESOLVER = _Resolver("")
+
+
+class SourceFloat(float):
+    """A float that remembers how it was written: unquoted `17.10` is 17.1 as a number but the code
+    '17.10' where a code is expected."""
+
+    text: str
+
+    def __new__(cls, text: str) -> SourceFloat:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled in the bundled-data cache
+        return (SourceFloat, (self.text,))
+
+
+def _number(tag: str, text: str) -> int | float:
+    """A number in YAML 1.2 form; ValueError (with the reason) for any other form or a non-finite value."""
+    if tag == _INT:
+        if not _INT_TEXT.match(text):
+            raise ValueError(f"{text} is not a whole number in decimal form (no leading zero, no 0x, no 1:30)")
+        return int(text)
+    if not _FLOAT_TEXT.match(text):
+        raise ValueError(f"{text} is not a finite decimal number")
+    number = SourceFloat(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a number")
+    return number
 
 
 @dataclass
@@ -264,6 +307,11 @@ class _Composer:
             raise _fail(self.name, "yaml-tag", f"unsupported YAML tag {tag!r}: only plain data is read", line)
         if tag == _STR:
             return event.value
+        if tag in (_INT, _FLOAT):
+            try:
+                return _number(tag, event.value)
+            except ValueError as exc:
+                raise _fail(self.name, "yaml-value", f"unreadable value: {exc}", line) from None
         node = yaml.ScalarNode(tag, event.value)
         try:
             # The constructor functions themselves: construct_object() would memoise every node.
@@ -283,7 +331,9 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def parse_json(text: str, name: str) -> Document:
     try:
-        data = json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+        data = json.loads(
+            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_float=_json_float
+        )
     except json.JSONDecodeError as exc:
         raise _fail(
             name, "json-syntax", worded("file_bad_json", detail=exc.msg, column=exc.colno), exc.lineno
@@ -296,6 +346,13 @@ def parse_json(text: str, name: str) -> Document:
     if depth > MAX_DEPTH:
         raise _fail(name, "too-deep", f"document is nested deeper than {MAX_DEPTH} levels")
     return Document(name, data, json_text=text)
+
+
+def _json_float(text: str) -> SourceFloat:
+    number = SourceFloat(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a number")
+    return number
 
 
 def _reject_constant(token: str) -> None:

@@ -27,7 +27,7 @@ from mipat.questionnaires.responses import (
     Response,
     ResponseFile,
 )
-from mipat.questionnaires.source_files import Document, Location, read_document
+from mipat.questionnaires.source_files import Document, Location, SourceFloat, read_document
 
 YEAR_BOUNDS = (1900, 2100)
 ENTRY_KEYS = frozenset(AnswerEntry.model_fields)
@@ -268,7 +268,7 @@ class _Checker:
             if answer is not None:
                 result[question.id] = answer
                 self.warn_uncheckable(question.id, answer, raw.get(question.id))
-            if final and question.required and (answer is None or not answer.answered):
+            if final and question.required and (answer is None or not answer.answered) and not _given(raw, question.id):
                 self.error(
                     "required-missing",
                     worded("v_required_missing"),
@@ -334,15 +334,15 @@ class _Checker:
             )
 
         if qtype in ("yes_no", "single_choice"):
-            if isinstance(value, bool) or not isinstance(value, str | int):
+            code = _code_text(value)
+            if code is None:
                 wrong(worded(_NOT_A[qtype], value=_show(value)))
                 return None
-            code = str(value)
             codes = questionnaire.codes(question)
             if code not in codes:
                 self.error(
                     "invalid-choice",
-                    worded("v_not_a_choice", value=repr(code)),
+                    _not_a_choice(code, codes, repr(code)),
                     loc,
                     question=qid,
                     expected=worded("v_codes", codes=", ".join(codes)),
@@ -360,11 +360,11 @@ class _Checker:
             exclusive = {o.code for o in questionnaire.options(question) if o.exclusive}
             chosen: list[str] = []
             for index, item in enumerate(value):
-                code = str(item) if isinstance(item, str | int) and not isinstance(item, bool) else None
+                code = _code_text(item)
                 if code is None or code not in codes:
                     self.error(
                         "invalid-choice",
-                        worded("v_not_a_choice", value=_show(item)),
+                        _not_a_choice(code, codes, _show(item)),
                         (*loc, index),
                         question=qid,
                         expected=worded("v_codes", codes=", ".join(codes)),
@@ -381,6 +381,9 @@ class _Checker:
                 return None
             return chosen if len(chosen) == len(value) else None
         if qtype in ("integer", "year"):
+            if isinstance(value, str) and re.fullmatch(r"[-+]?0[0-9]+", value.strip()):
+                wrong(worded("v_leading_zero", value=repr(value), number=int(value)))
+                return None
             if isinstance(value, bool) or not isinstance(value, int):
                 wrong(worded("v_not_whole", value=_show(value)))
                 return None
@@ -398,7 +401,7 @@ class _Checker:
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 wrong(worded("v_not_text", value=_show(value)))
                 return None
-            text = str(value).strip()
+            text = (value.text if isinstance(value, SourceFloat) else str(value)).strip()
             if len(text) > question.max_length:
                 wrong(worded("v_text_too_long", n=len(text)), worded("v_at_most_characters", n=question.max_length))
                 return None
@@ -528,6 +531,31 @@ class _Checker:
             )
             evidence = parsed or []
         return comment, evidence
+
+
+def _given(raw: dict[str, Any], qid: str) -> bool:
+    """Whether the response wrote a value for `qid`: a wrong value is reported once, as wrong, not also
+    as missing."""
+    entry = raw.get(qid)
+    value = entry.get("value") if isinstance(entry, dict) else entry
+    return value not in (None, "", [])
+
+
+def _not_a_choice(code: str | None, codes: list[str], shown: str) -> Wording:
+    """'x is not one of the choices', or the fix when only a leading zero stands between it and a code."""
+    if code is not None and re.fullmatch(r"0+[0-9]+", code) and code.lstrip("0") in codes:
+        return worded("v_leading_zero_code", value=shown, code=code.lstrip("0"))
+    return worded("v_not_a_choice", value=shown)
+
+
+def _code_text(value: Any) -> str | None:
+    """A value as the code it was written as: `17.10` unquoted is a number to YAML but the code '17.10'
+    here (its source text is kept); None for a value that cannot be a code (true, a list)."""
+    if isinstance(value, SourceFloat):
+        return value.text
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 _NOT_A = {"yes_no": "v_not_yes_no", "single_choice": "v_not_single_choice"}
