@@ -62,7 +62,7 @@ from mipat.rules.packs import (
     available_packs,
     band_schemes,
     bundled_packs,
-    check_unique_rule_ids,
+    check_unique_ids,
 )
 
 
@@ -71,7 +71,7 @@ class Scorer:
 
     def __init__(self, packs: list[LoadedPack] | None = None, tailoring: LoadedTailoring | None = None) -> None:
         available = list(packs if packs is not None else bundled_packs())
-        check_unique_rule_ids(available)
+        check_unique_ids(available)
         chosen = tailoring.tailoring.packs if tailoring else None
         self.packs = [p for p in available if chosen is None or p.pack.id in chosen]
         self.tailoring = tailoring

@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mipat.questionnaires.model_loading import schema_problems
 from mipat.questionnaires.problems import InputError
@@ -30,20 +31,33 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+MAX_JUSTIFICATION = 2000  # characters: a justification is a paragraph of the report, not an annex
+
+
+def _words(value: str) -> str:
+    """A justification an auditor can read: at least 10 characters and three letters besides spaces."""
+    if len(value.strip()) < 10 or sum(c.isalpha() for c in value) < 3:
+        raise ValueError("a justification must say why in words (at least 10 characters, not only spaces or signs)")
+    return value
+
+
+Justification = Annotated[str, Field(max_length=MAX_JUSTIFICATION), AfterValidator(_words)]
+
+
 class Disable(_Model):
     rule: str
-    justification: str = Field(min_length=10)
+    justification: Justification
 
 
 class WeightChange(_Model):
     rule: str
     weight: float = Field(gt=0, le=10)
-    justification: str = Field(min_length=10)
+    justification: Justification
 
 
 class Exception_(_Model):
     rule: str
-    justification: str = Field(min_length=10)
+    justification: Justification
     approver: str = Field(min_length=2)
     expires: str
 
@@ -95,6 +109,15 @@ def _check_ids(tailoring: Tailoring, document: Document, packs: list[LoadedPack]
                     "unknown-pack", f"pack {pid!r} is not available", ("packs", index), expected=", ".join(pack_ids)
                 )
             )
+    if tailoring.packs == []:
+        problems.append(
+            document.problem(
+                "no-pack",
+                "packs: [] selects no pack, so nothing would be scored",
+                ("packs",),
+                expected="at least one pack id, or no packs entry to use every pack",
+            )
+        )
     selected = [p for p in packs if tailoring.packs is None or p.pack.id in tailoring.packs]
     rule_ids = {r.id for p in selected for r in p.pack.rules}
     seen: dict[tuple[str, str], int] = {}
@@ -114,4 +137,15 @@ def _check_ids(tailoring: Tailoring, document: Document, packs: list[LoadedPack]
                     )
                 )
             seen[key] = index
+    excepted = {item.rule for item in tailoring.exceptions}
+    for index, item in enumerate(tailoring.disable):
+        if item.rule in excepted:
+            problems.append(
+                document.problem(
+                    "disabled-and-excepted",
+                    f"rule {item.rule} is both disabled and granted an exception; a disabled rule is not scored, "
+                    "so keep one of the two",
+                    ("disable", index, "rule"),
+                )
+            )
     return problems

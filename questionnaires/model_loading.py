@@ -37,6 +37,8 @@ def _schema_wording(err: Any, loc: tuple[str | int, ...]) -> tuple[str | Wording
         return worded("schema_too_short", value=_shown(err["input"]), n=ctx.get("min_length")), None
     if kind == "value_error" and "YYYY-MM-DD" in str(ctx.get("error", "")):
         return worded("schema_not_date", value=_shown(err["input"])), None
+    if kind == "value_error" and ctx.get("error") is not None:
+        return str(ctx["error"]), None  # our own validator's words, without pydantic's "Value error, "
     return err["msg"], None
 
 

@@ -16,13 +16,26 @@ a rule met, not even through `not`. Metrics and inventory aggregates are numbers
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 Code = str | int
-Number = int | float
+
+
+def _exact_number(value: int | float) -> int | float:
+    """A number the rules engine compares exactly: finite, and an integer within ±2**53 (the engine
+    compares through doubles). Checked here so a pack is refused with its file and line, not at compile."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("a number in a condition must be finite")
+    if abs(value) > 2**53:
+        raise ValueError(f"{value} is beyond ±2**53, the largest numbers the rules engine compares exactly")
+    return value
+
+
+Number = Annotated[int | float, AfterValidator(_exact_number)]
 
 COMPARISONS = ("eq", "ne", "gte", "gt", "lte", "lt")
 ANSWER_OPERATORS = ("eq", "ne", "in", "gte", "gt", "lte", "lt", "includes", "answered")

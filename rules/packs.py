@@ -136,6 +136,9 @@ class LoadedPack(_Model):
     pack: Pack
     file: str
     sha256: str
+    # Lines of the pack's `id` and of each rule's `id`, for problems found across packs.
+    id_line: int | None = None
+    rule_lines: dict[str, int] = {}
 
 
 class Band(_Model):
@@ -195,7 +198,12 @@ def load_pack(path: Path, *, display: str | None = None, catalogue: Catalogue | 
     if problems:
         raise DefinitionError(f"{name}: {len(problems)} problem(s) in rule pack {pack.id}", problems)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return LoadedPack(pack=pack, file=name, sha256=digest)
+    rule_lines = {
+        rule.id: line
+        for index, rule in enumerate(pack.rules)
+        if (line := document.lines.get(("rules", index, "id"))) is not None
+    }
+    return LoadedPack(pack=pack, file=name, sha256=digest, id_line=document.lines.get(("id",)), rule_lines=rule_lines)
 
 
 def _written_for_1_0(data: object) -> bool:
@@ -338,7 +346,7 @@ def bundled_packs() -> tuple[LoadedPack, ...]:
 
 def _load_bundled_packs() -> tuple[LoadedPack, ...]:
     loaded = tuple(load_pack(path, display=f"rules/packs/{path.name}") for path in bundled_pack_files())
-    check_unique_rule_ids(loaded)
+    check_unique_ids(loaded)
     return loaded
 
 
@@ -373,23 +381,40 @@ def _archived_packs() -> dict[tuple[str, str], LoadedPack]:
 def available_packs(custom: list[Path] | tuple[Path, ...] = ()) -> list[LoadedPack]:
     """The bundled packs plus the user's own, validated the same way; rule ids unique across all."""
     packs = [*bundled_packs(), *(load_pack(path) for path in custom)]
-    check_unique_rule_ids(packs)
+    check_unique_ids(packs)
     return packs
 
 
-def check_unique_rule_ids(packs: tuple[LoadedPack, ...] | list[LoadedPack]) -> None:
-    seen: dict[str, str] = {}
+def check_unique_ids(packs: tuple[LoadedPack, ...] | list[LoadedPack]) -> None:
+    """Pack ids and rule ids are unique across every pack in use: a custom pack reusing a bundled
+    pack's id would be merged into its groups and counted twice."""
+    pack_seen: dict[str, str] = {}
+    rule_seen: dict[str, str] = {}
     problems = []
     for loaded in packs:
+        pid = loaded.pack.id
+        if pid in pack_seen:
+            problems.append(
+                Problem(
+                    code="duplicate-pack-id",
+                    message=f"pack id {pid} is already used by {pack_seen[pid]}",
+                    file=loaded.file,
+                    line=loaded.id_line,
+                    path="id",
+                    expected="an id of its own for this pack",
+                )
+            )
+        pack_seen.setdefault(pid, loaded.file)
         for rule in loaded.pack.rules:
-            if rule.id in seen:
+            if rule.id in rule_seen:
                 problems.append(
                     Problem(
                         code="duplicate-id",
-                        message=f"rule id {rule.id} is also used in {seen[rule.id]}",
+                        message=f"rule id {rule.id} is also used in {rule_seen[rule.id]}",
                         file=loaded.file,
+                        line=loaded.rule_lines.get(rule.id),
                     )
                 )
-            seen[rule.id] = loaded.file
+            rule_seen.setdefault(rule.id, loaded.file)
     if problems:
-        raise DefinitionError("rule ids must be unique across packs", problems)
+        raise DefinitionError("pack ids and rule ids must be unique across packs", problems)
