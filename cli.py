@@ -9,7 +9,10 @@ from __future__ import annotations
 
 # Each command imports the library it uses when it runs, so `mipat --help` costs Python's start-up
 # and click, and `validate` never loads durable-rules or ReportLab.
+import contextlib
 import json
+import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -64,6 +67,18 @@ class MipatGroup(click.Group):
     """Catches the mipat error family once and prints it as located, one-line problems."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # While a command runs, SIGTERM unwinds like an exception, so temporary files are removed;
+        # the caller's handler is put back afterwards (mipat may run inside another program).
+        previous = None
+        with contextlib.suppress(ValueError):  # only the main thread may set handlers
+            previous = signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return self._invoke(ctx)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         from mipat.questionnaires.problems import MipatError
 
         try:
@@ -81,6 +96,47 @@ class MipatGroup(click.Group):
                 for problem in exc.problems:
                     click.echo(f"  {problem.describe(lang)}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:  # `mipat … | head`: the reader left; nothing more to say
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(EXIT_OS)
+        except OSError as exc:  # any input or output the operating system refused, said in one line
+            from mipat.questionnaires.safe_text import display_name
+
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            lang = (ctx.obj or {}).get("lang") or "en"
+            where = display_name(exc.filename) if isinstance(exc.filename, str | bytes) else "mipat"
+            click.echo(_say("cli_os_error", lang, path=where, reason=exc.strerror or type(exc).__name__), err=True)
+            ctx.exit(EXIT_OS)
+        except Exception as exc:  # a bug: one line and a distinct exit code; --debug shows the traceback
+            from mipat.questionnaires.safe_text import escape_controls
+
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            lang = (ctx.obj or {}).get("lang") or "en"
+            detail = escape_controls(traceback.format_exception_only(type(exc), exc)[-1].strip())
+            click.echo(_say("cli_internal_error", lang, detail=detail), err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+
+EXIT_OS = 4  # an input or output the operating system refused (missing folder, read-only, full disk)
+EXIT_INTERNAL = 70  # a bug in mipat (EX_SOFTWARE)
+
+
+def _safe_streams() -> None:
+    """A terminal that cannot show a character gets an escape for it, never a UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.group(cls=MipatGroup)
@@ -89,6 +145,7 @@ class MipatGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """mipat: Migration Partnerships Assessment Toolkit."""
+    _safe_streams()
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
 
@@ -121,11 +178,12 @@ def questionnaire_template(lang: str, output: Path, force: bool) -> None:
     Example: mipat questionnaire template --lang es -o respuesta.yaml
     """
     from mipat.questionnaires.definition import default_questionnaire
-    from mipat.questionnaires.output_files import write_atomic
+    from mipat.questionnaires.output_files import is_stdout, write_atomic
     from mipat.questionnaires.template import render_template
 
     write_atomic(output, render_template(default_questionnaire(), lang), force=force)  # type: ignore[arg-type]
-    click.echo(_say("cli_wrote", lang, path=output))
+    if not is_stdout(output):
+        click.echo(_say("cli_wrote", lang, path=output))
 
 
 @main.command()
@@ -165,6 +223,8 @@ def _report_json(report: ValidationReport) -> dict[str, Any]:
         "questionnaire": report.questionnaire.model_dump() if report.questionnaire else None,
         "errors": [p.model_dump(exclude={"severity"}) for p in report.errors],
         "warnings": [p.model_dump(exclude={"severity"}) for p in report.warnings],
+        "unlisted_errors": report.unlisted_errors,
+        "unlisted_warnings": report.unlisted_warnings,
     }
 
 
@@ -175,15 +235,18 @@ def _print_report(report: ValidationReport, lang: Language) -> None:
         r = report.response
         answered = sum(1 for a in r.answers.values() if a.answered)
         details = [count_message("n_answers", answered, lang), count_message("n_partnerships", len(r.inventory), lang)]
-        if report.warnings:
-            details.append(count_message("n_warnings", len(report.warnings), lang))
+        if report.warning_count:
+            details.append(count_message("n_warnings", report.warning_count, lang))
         click.echo(_say(f"cli_valid_{r.status}", lang, file=report.file, details=", ".join(details)))
     else:
-        errors = count_message("n_errors", len(report.errors), lang)
-        warnings = count_message("n_warnings", len(report.warnings), lang)
+        errors = count_message("n_errors", report.error_count, lang)
+        warnings = count_message("n_warnings", report.warning_count, lang)
         click.echo(_say("cli_invalid", lang, file=report.file, errors=errors, warnings=warnings))
     for problem in report.problems:
         click.echo(f"  {problem.describe(lang)}")
+    unlisted = report.unlisted_errors + report.unlisted_warnings
+    if unlisted:
+        click.echo("  " + count_message("n_unlisted", unlisted, lang, listed=len(report.problems)))
 
 
 pack_option = click.option(
@@ -267,8 +330,12 @@ def score(
     """
     from mipat.assessment.provenance import Clock
     from mipat.assessment.scoring import build_scorer
-    from mipat.questionnaires.output_files import write_atomic
+    from mipat.questionnaires.output_files import check_output, is_stdout, write_atomic
 
+    if is_stdout(output):
+        output = None
+    if output is not None:
+        check_output(output, force=force)  # before scoring: a wrong -o is said at once
     scorer = build_scorer(packs, tailoring)
     try:
         assessment = scorer.score_file(file, Clock.fixed_or_now(fixed_date))
@@ -422,8 +489,10 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
     click.echo(render_rule(loaded.pack, rule, lang, width=_width(True)), nl=False)  # type: ignore[arg-type]
 
 
-def _assessment_of(path: Path, packs: tuple[Path, ...], tailoring: Path | None, clock: Clock) -> Assessment:
-    """A saved result as it is (no rescoring), or a response scored now."""
+def _assessment_of(
+    path: Path, packs: tuple[Path, ...], tailoring: Path | None, clock: Clock, *, rescore: bool = True
+) -> Assessment | None:
+    """A saved result as it is (no rescoring), or a response scored now (None if not `rescore`)."""
     from mipat.assessment.results_files import read_result
     from mipat.assessment.scoring import build_scorer
     from mipat.rules.packs import load_pack
@@ -431,6 +500,8 @@ def _assessment_of(path: Path, packs: tuple[Path, ...], tailoring: Path | None, 
     saved = read_result(path, [load_pack(p) for p in packs])
     if saved is not None:
         return saved
+    if not rescore:
+        return None
     scorer = build_scorer(packs, tailoring)
     try:
         return scorer.score_file(path, clock)
@@ -478,14 +549,23 @@ def report(
     Example: mipat report examples/city-es.yaml -o informe.pdf --previous informe-2023.json
     """
     from mipat.assessment.provenance import Clock
-    from mipat.questionnaires.output_files import OutputExistsError, write_atomic
-    from mipat.questionnaires.problems import worded
+    from mipat.questionnaires.output_files import check_output, is_stdout, write_atomic
     from mipat.reports.pdf_report import render_pdf
 
-    if output.exists() and not force:
-        raise OutputExistsError(worded("cli_file_exists", path=str(output)))
+    if not is_stdout(output):
+        check_output(output, force=force)  # before rendering: a wrong -o is said at once
     clock = Clock.fixed_or_now(fixed_date)
-    assessment = _assessment_of(input_file, packs, tailoring, clock)
+    assessment = _assessment_of(input_file, packs, None, clock, rescore=False)
+    if assessment is not None:  # a saved result: options that would change its scores do not apply
+        from mipat.questionnaires.problems import UsageError, worded
+
+        if tailoring is not None:
+            raise UsageError(worded("cli_saved_tailoring", path=str(input_file)))
+        if fixed_date is not None:
+            click.echo(_say("cli_saved_fixed_date", lang or assessment.language, path=input_file), err=True)  # type: ignore[arg-type]
+    else:
+        assessment = _assessment_of(input_file, packs, tailoring, clock)
+    assert assessment is not None
     earlier = _assessment_of(previous, packs, tailoring, clock) if previous is not None else None
     if earlier is not None:
         _check_comparable(previous, earlier, assessment, force_compare)
@@ -504,7 +584,8 @@ def report(
 
     index = "–" if assessment.overall_index is None else format_number(assessment.overall_index, language)  # type: ignore[arg-type]
     name = Locale.parse(language).get_display_name(language)
-    click.echo(_say("cli_wrote_report", language, path=output, language=name, index=index))
+    # With -o - the PDF is standard output: the summary line goes to standard error.
+    click.echo(_say("cli_wrote_report", language, path=output, language=name, index=index), err=is_stdout(output))
 
 
 def _check_comparable(previous: Path, earlier: Assessment, current: Assessment, force: bool) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from mipat.assessment.result_checks import check_result
 from mipat.assessment.results import (
     COMPACT_SCHEMA_VERSIONS,
     READABLE_SCHEMA_VERSIONS,
@@ -72,11 +73,27 @@ def result_of(document: Document, packs: Sequence[LoadedPack] = ()) -> Assessmen
         raise InputError(
             f"{document.file}: not a valid mipat result ({len(problems)} problem(s))", problems[:20]
         ) from None
+    check_result(assessment, document, _overall_packs(assessment, packs))
     if version in COMPACT_SCHEMA_VERSIONS:  # not stored: the rules ordered by gain, as scoring ordered them
         from mipat.assessment.rule_traces import recommendations
 
         assessment = assessment.model_copy(update={"recommendations": recommendations(assessment.rules)})
     return assessment
+
+
+def _overall_packs(assessment: Assessment, packs: Sequence[LoadedPack]) -> set[str] | None:
+    """The ids of the packs whose groups make the overall index, read from the packs the result was
+    scored with (found by their SHA-256); None when one of them is not available."""
+    from mipat.rules.packs import pack_with_hash
+
+    chosen = set()
+    for stored in assessment.packs:
+        loaded = pack_with_hash(stored.id, stored.sha256, packs)
+        if loaded is None:
+            return None
+        if loaded.pack.overall:
+            chosen.add(stored.id)
+    return chosen
 
 
 _UPGRADE_NOTES = {

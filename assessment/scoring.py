@@ -46,10 +46,12 @@ from mipat.assessment.rule_traces import (
     recommendations,
     shown_questions,
 )
+from mipat.assessment.score_arithmetic import group_score, mean_score
 from mipat.assessment.tailoring import Exception_, LoadedTailoring, load_tailoring
 from mipat.questionnaires.catalogue import Catalogue, bundled_catalogue
 from mipat.questionnaires.problems import Problem
 from mipat.questionnaires.responses import Response
+from mipat.questionnaires.safe_text import display_name
 from mipat.questionnaires.validation import validate_file
 from mipat.rules.compiler import aggregate_key
 from mipat.rules.conditions import CountTest, DistinctTest, MetricTest, atoms, describe, questions_read
@@ -85,7 +87,7 @@ class Scorer:
         self.evaluator.close()
 
     def score_file(self, path: Path, clock: Clock, *, display: str | None = None, trace: bool = True) -> Assessment:
-        name = display or str(path)
+        name = display or display_name(path)
         report = validate_file(path, display=name)
         response = report.raise_for_errors()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -109,7 +111,7 @@ class Scorer:
         packs_out, group_weights = self._pack_scores(drafts)
         in_overall = {p.pack.id for p in self.packs if p.pack.overall}
         overall_groups = [g.score for p in packs_out if p.id in in_overall for g in p.groups if g.score is not None]
-        overall = _mean(overall_groups)
+        overall = mean_score(overall_groups)
         rules_out = _with_gains(drafts, group_weights, in_overall, len(overall_groups))
         default_scheme = self.schemes[DEFAULT_BANDS]
         return Assessment(
@@ -193,10 +195,7 @@ class Scorer:
                 members = by_group.get((pack.id, group_id), [])
                 if not members:
                     continue
-                counted = [f for f in members if f["outcome"] in COUNTED]
-                applicable = sum(f["weight"] for f in counted)
-                credited = sum(f["weight"] * f["credit"] for f in counted)
-                score = round(100 * credited / applicable, 1) if applicable else None
+                score, applicable, credited = group_score((f["outcome"], f["weight"], f["credit"]) for f in members)
                 group_weights[(pack.id, group_id)] = applicable
                 outcomes: dict[str, int] = {}
                 for f in members:
@@ -212,7 +211,7 @@ class Scorer:
                         outcomes=dict(sorted(outcomes.items())),
                     )
                 )
-            index = _mean([g.score for g in groups if g.score is not None])
+            index = mean_score([g.score for g in groups if g.score is not None])
             packs_out.append(
                 PackScore(
                     id=pack.id,
@@ -228,10 +227,6 @@ class Scorer:
                 )
             )
         return packs_out, group_weights
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
 
 
 def _with_gains(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mipat.questionnaires.problems import MipatError
+from mipat.questionnaires.safe_text import display_name
 
 RESPONSE_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_ID_LENGTH = 80
@@ -64,7 +65,7 @@ def collect_inputs(specs: list[str]) -> list[BatchInput]:
             found.setdefault(str(match), match)
     paths = [found[key] for key in sorted(found)]
     ids = unique_ids([p.stem for p in paths])
-    return [BatchInput(path=p, display=str(p), id=i) for p, i in zip(paths, ids, strict=True)]
+    return [BatchInput(path=p, display=display_name(p), id=i) for p, i in zip(paths, ids, strict=True)]
 
 
 def safe_id(text: str) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 import yaml
 
 from mipat.questionnaires.problems import InputError, Problem, Wording, worded
+from mipat.questionnaires.safe_text import display_name
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -149,11 +151,17 @@ def _fail(file: str, code: str, message: str | Wording, line: int | None = None)
 
 def read_text(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> str:
     """File content as text: size-checked before reading, strict UTF-8 (a BOM is allowed)."""
-    name = display or str(path)
+    name = display or display_name(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise _fail(name, "too-large", f"file is {size} bytes; mipat reads files of at most {max_bytes} bytes")
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(name)
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end: never opened
+            raise _fail(name, "not-a-file", worded("file_not_regular"))
+        if status.st_size > max_bytes:
+            raise _fail(
+                name, "too-large", f"file is {status.st_size} bytes; mipat reads files of at most {max_bytes} bytes"
+            )
         with path.open("rb") as handle:
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
@@ -162,6 +170,8 @@ def read_text(path: Path, *, display: str | None = None, max_bytes: int = MAX_BY
         raise _fail(name, "not-a-file", worded("file_is_folder")) from None
     except PermissionError:
         raise _fail(name, "unreadable", worded("file_unreadable")) from None
+    except OSError as exc:  # a symlink loop, a name too long, a path through a file, an I/O error
+        raise _fail(name, "unreadable", worded("file_os_error", reason=exc.strerror or type(exc).__name__)) from None
     if len(raw) > max_bytes:
         raise _fail(name, "too-large", f"file is larger than {max_bytes} bytes")
     return decode(raw, name)
@@ -185,7 +195,7 @@ def decode(raw: bytes, name: str) -> str:
 
 def read_document(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> Document:
     """Parse a `.json` file as JSON and anything else as YAML, with located errors."""
-    name = display or str(path)
+    name = display or display_name(path)
     text = read_text(path, display=name, max_bytes=max_bytes)
     if path.suffix.lower() == ".json":
         return parse_json(text, name)
@@ -287,7 +297,7 @@ class _Composer:
             key = self.scalar(key_event, key_line)
             if not isinstance(key, str | int | float) or isinstance(key, bool) or key is None:
                 raise _fail(self.name, "bad-key", f"mapping key {key!r} must be text", key_line)
-            key = str(key)
+            key = key.text if isinstance(key, SourceFloat) else str(key)
             self.lines[(*loc, key)] = key_line
             if key in result:
                 raise _fail(self.name, "duplicate-key", worded("file_duplicate_key", key=repr(key)), key_line)
@@ -306,6 +316,7 @@ class _Composer:
         if tag not in _SCALAR_TAGS:
             raise _fail(self.name, "yaml-tag", f"unsupported YAML tag {tag!r}: only plain data is read", line)
         if tag == _STR:
+            _check_text(event.value, self.name, line)
             return event.value
         if tag in (_INT, _FLOAT):
             try:
@@ -318,6 +329,34 @@ class _Composer:
             return _RESOLVER.yaml_constructors[tag](_RESOLVER, node)
         except ValueError as exc:
             raise _fail(self.name, "yaml-value", f"unreadable value: {exc}", line) from exc
+
+
+# Raw control characters are refused by the YAML reader; these are the ones an escape can still write
+# ("\e", "\0", "\u001b" in YAML or JSON), plus lone surrogates, which no UTF-8 output can encode.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _check_text(text: str, name: str, line: int | None) -> None:
+    found = _UNWRITABLE.search(text)
+    if found is not None:
+        code = ord(found.group())
+        key = "file_lone_surrogate" if 0xD800 <= code <= 0xDFFF else "file_control_character"
+        raise _fail(name, "control-character", worded(key, code=f"U+{code:04X}"), line)
+
+
+def _check_json_texts(value: Any, document: Document, loc: Location = ()) -> None:
+    """The same refusal for JSON, located by the path of the first offending text or key."""
+    if isinstance(value, str):
+        if _UNWRITABLE.search(value):
+            _check_text(value, document.file, document.line_of(loc))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_json_texts(item, document, (*loc, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _UNWRITABLE.search(key):
+                _check_text(key, document.file, document.line_of(loc))
+            _check_json_texts(item, document, (*loc, key))
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -345,7 +384,9 @@ def parse_json(text: str, name: str) -> Document:
     depth = _depth(data)
     if depth > MAX_DEPTH:
         raise _fail(name, "too-deep", f"document is nested deeper than {MAX_DEPTH} levels")
-    return Document(name, data, json_text=text)
+    document = Document(name, data, json_text=text)
+    _check_json_texts(data, document)
+    return document
 
 
 def _json_float(text: str) -> SourceFloat:

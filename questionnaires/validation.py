@@ -27,9 +27,11 @@ from mipat.questionnaires.responses import (
     Response,
     ResponseFile,
 )
+from mipat.questionnaires.safe_text import display_name
 from mipat.questionnaires.source_files import Document, Location, SourceFloat, read_document
 
 YEAR_BOUNDS = (1900, 2100)
+MAX_PROBLEMS = 200  # listed per file; the rest are counted
 ENTRY_KEYS = frozenset(AnswerEntry.model_fields)
 ITEM_RESERVED = ("id", "comment", "evidence")
 
@@ -44,6 +46,17 @@ class ValidationReport(BaseModel):
     response: Response | None = None
     # The response's own `language` when the file says one: the language its problems are told in.
     language: Language | None = None
+    # Problems beyond MAX_PROBLEMS are counted, not listed: a hostile file cannot flood memory or output.
+    unlisted_errors: int = 0
+    unlisted_warnings: int = 0
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.unlisted_errors
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + self.unlisted_warnings
 
     @property
     def errors(self) -> list[Problem]:
@@ -55,11 +68,11 @@ class ValidationReport(BaseModel):
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.unlisted_errors
 
     def raise_for_errors(self) -> Response:
         if self.response is None or not self.ok:
-            errors = Wording(key="n_errors", count=len(self.errors))
+            errors = Wording(key="n_errors", count=self.error_count)
             raise InputError(
                 worded("cli_file_errors", file=self.file, errors=errors), self.errors, language=self.language
             )
@@ -70,7 +83,7 @@ def validate_file(
     path: Path, *, display: str | None = None, questionnaires: Sequence[Questionnaire] | None = None
 ) -> ValidationReport:
     """Read and validate one response file; unreadable files give a report with one error."""
-    name = display or str(path)
+    name = display or display_name(path)
     try:
         document = read_document(path, display=name)
     except InputError as exc:
@@ -97,6 +110,8 @@ class _Checker:
     def __init__(self, document: Document) -> None:
         self.doc = document
         self.problems: list[Problem] = []
+        self.unlisted_errors = 0
+        self.unlisted_warnings = 0
         self.ref: QuestionnaireRef | None = None
         self.status: str | None = None
         data = document.data
@@ -114,15 +129,27 @@ class _Checker:
         question: str | None = None,
         expected: str | Wording | None = None,
     ) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.unlisted_errors += 1
+            return
         self.problems.append(self.doc.problem(code, message, loc, question=question, expected=expected))
 
     def warn(self, code: str, message: str | Wording, loc: Location, *, question: str | None = None) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.unlisted_warnings += 1
+            return
         problem = self.doc.problem(code, message, loc, question=question)
         self.problems.append(problem.model_copy(update={"severity": "warning"}))
 
     def report(self, response: Response | None) -> ValidationReport:
-        has_errors = any(p.severity == "error" for p in self.problems)
-        ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.question or "", p.message))
+        listed = self.problems[:MAX_PROBLEMS]  # schema problems arrive as a list: capped here
+        for dropped in self.problems[MAX_PROBLEMS:]:
+            if dropped.severity == "error":
+                self.unlisted_errors += 1
+            else:
+                self.unlisted_warnings += 1
+        has_errors = self.unlisted_errors > 0 or any(p.severity == "error" for p in listed)
+        ordered = sorted(listed, key=lambda p: (p.line or 0, p.question or "", p.message))
         return ValidationReport(
             file=self.doc.file,
             questionnaire=self.ref,
@@ -130,6 +157,8 @@ class _Checker:
             problems=ordered,
             response=None if has_errors else response,
             language=self.language,
+            unlisted_errors=self.unlisted_errors,
+            unlisted_warnings=self.unlisted_warnings,
         )
 
     # --- envelope ----------------------------------------------------------------------------

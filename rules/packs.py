@@ -23,6 +23,7 @@ from mipat.questionnaires.i18n import Text
 from mipat.questionnaires.model_loading import schema_problems
 from mipat.questionnaires.problems import DefinitionError, Problem
 from mipat.questionnaires.responses import QuestionnaireRef
+from mipat.questionnaires.safe_text import display_name
 from mipat.questionnaires.source_files import Document, read_document
 from mipat.rules.conditions import (
     FILTER_FIELDS,
@@ -187,7 +188,7 @@ def _load_band_schemes() -> dict[str, BandScheme]:
 
 def load_pack(path: Path, *, display: str | None = None, catalogue: Catalogue | None = None) -> LoadedPack:
     """Load and cross-check one pack; DefinitionError lists every problem with file, line and rule id."""
-    name = display or str(path)
+    name = display or display_name(path)
     document = read_document(path, display=name)
     try:
         pack = Pack.model_validate(document.data, context={"legacy": _written_for_1_0(document.data)})

@@ -92,7 +92,7 @@ def test_a_justification_must_be_words_of_a_bounded_length(tmp_path: Path, justi
 def test_a_rule_cannot_be_both_disabled_and_excepted(tmp_path: Path) -> None:
     text = (
         "disable:\n"
-        "  - {rule: GCM-WOG-01, justification: \"Not relevant here, agreed with the audit office\"}\n"
+        '  - {rule: GCM-WOG-01, justification: "Not relevant here, agreed with the audit office"}\n'
         "exceptions:\n"
         "  - {rule: GCM-WOG-01, justification: Agreed with the audit office, approver: Minister, expires: 2027-01-01}\n"
     )
