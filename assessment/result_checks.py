@@ -38,8 +38,8 @@ def check_result(assessment: Assessment, document: Document, overall_packs: Coll
     try:
         _check(assessment, overall_packs)
     except _Inconsistent as exc:
-        message = f"{document.file}: not a result mipat computed: {exc}; score the response again"
-        raise InputError(message, [document.problem("result-inconsistent", str(exc), exc.location)]) from None
+        message = f"not a result mipat computed: {exc}; score the response again"
+        raise InputError(message, [document.problem("result-inconsistent", message, exc.location)]) from None
 
 
 def _check(a: Assessment, overall_packs: Collection[str] | None) -> None:

@@ -14,6 +14,7 @@ results, which copied all of it, still load as they are. Schema 2.1 adds `overal
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any, Literal
@@ -26,9 +27,11 @@ from mipat.questionnaires.problems import Problem
 from mipat.questionnaires.responses import AnswerValue, QuestionnaireRef, Response
 from mipat.rules.metrics import SpanMetrics
 
-SCHEMA_VERSION = "2.2"
-READABLE_SCHEMA_VERSIONS = ("1.0", "2.0", "2.1", "2.2")
-COMPACT_SCHEMA_VERSIONS = ("2.0", "2.1", "2.2")  # stored without pack texts; read back with the packs
+SCHEMA_VERSION = "2.3"
+READABLE_SCHEMA_VERSIONS = ("1.0", "2.0", "2.1", "2.2", "2.3")
+COMPACT_SCHEMA_VERSIONS = ("2.0", "2.1", "2.2", "2.3")  # stored without pack texts; read back with the packs
+HASHED_SCHEMA_VERSIONS = ("2.3",)  # carry content_sha256, the SHA-256 of the result without it
+CONTENT_HASH = "content_sha256"
 DEFAULT_BANDS = "mipat-development"  # the band scheme of the overall index (rules/data/bands.yaml)
 Outcome = Literal["met", "partially_met", "not_met", "not_applicable", "not_answered", "waived"]
 OUTCOMES: tuple[Outcome, ...] = ("met", "partially_met", "not_met", "not_applicable", "not_answered", "waived")
@@ -221,7 +224,18 @@ class Assessment(_Model):
         data = self.model_dump(mode="json", exclude=_NOT_STORED)
         data["schema_version"] = SCHEMA_VERSION
         data["rules"] = [_stored_rule(rule) for rule in data["rules"]]
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+        data[CONTENT_HASH] = content_hash(data)
+        return canonical_json(data)
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """SHA-256 of a result's canonical JSON without its own content_sha256: an edit after mipat wrote
+    the file shows (an integrity check against edits, not a signature against a determined forger)."""
+    return hashlib.sha256(canonical_json({k: v for k, v in data.items() if k != CONTENT_HASH}).encode()).hexdigest()
 
 
 _NOT_STORED: dict[str, Any] = {
@@ -245,6 +259,13 @@ def assessment_json_schema() -> str:
         rule["properties"].pop(key)
     rule["required"] = [k for k in rule["required"] if k in rule["properties"] and k not in RULE_DEFAULTS]
     schema["properties"]["schema_version"] = {"const": SCHEMA_VERSION, "title": "Schema Version", "type": "string"}
+    schema["properties"][CONTENT_HASH] = {
+        "description": "SHA-256 of this JSON (canonical: sorted keys, no spaces) without this key",
+        "pattern": "^[0-9a-f]{64}$",
+        "title": "Content Sha256",
+        "type": "string",
+    }
+    schema["required"].append(CONTENT_HASH)
     used = set(re.findall(r'"#/\$defs/(\w+)"', json.dumps({k: v for k, v in schema.items() if k != "$defs"})))
     while True:  # definitions reachable from the kept ones
         more = set(re.findall(r'"#/\$defs/(\w+)"', json.dumps([schema["$defs"][d] for d in used]))) - used

@@ -18,10 +18,13 @@ from pydantic import ValidationError
 from mipat.assessment.result_checks import check_result
 from mipat.assessment.results import (
     COMPACT_SCHEMA_VERSIONS,
+    CONTENT_HASH,
+    HASHED_SCHEMA_VERSIONS,
     READABLE_SCHEMA_VERSIONS,
     RULE_DEFAULTS,
     SCHEMA_VERSION,
     Assessment,
+    content_hash,
 )
 from mipat.questionnaires.model_loading import schema_problems
 from mipat.questionnaires.problems import InputError, Problem
@@ -62,6 +65,8 @@ def result_of(document: Document, packs: Sequence[LoadedPack] = ()) -> Assessmen
             f"{document.file}: result schema {version!r} is not one this mipat reads "
             f"(expected one of {', '.join(READABLE_SCHEMA_VERSIONS)}; a newer mipat wrote it?)"
         )
+    if version in HASHED_SCHEMA_VERSIONS:
+        data = _verified(data, document)
     if version in COMPACT_SCHEMA_VERSIONS:
         data = _rehydrated(data, document, packs)
     if version != SCHEMA_VERSION:
@@ -101,7 +106,22 @@ _UPGRADE_NOTES = {
     "2.0": "its overall index is the mean of its pack indices, banded sdg-10-7-2 (2.1 averages the scored groups "
     "of the GCM-principle, objective-23 and SDG-17 packs and bands them mipat-development)",
     "2.1": "the layout of its span metrics (counterpart rows, level columns) is taken from this mipat's catalogue",
+    "2.2": "it records no content hash, so an edit shows only where its numbers contradict each other",
 }
+
+
+def _verified(data: dict[str, Any], document: Document) -> dict[str, Any]:
+    """The result without its content hash, once the hash is found to match its content."""
+    recorded = data.get(CONTENT_HASH)
+    if recorded != content_hash(data):
+        message = (
+            f"edited after mipat wrote it (its content no longer matches its {CONTENT_HASH}); score the response again"
+            if isinstance(recorded, str)
+            else f"it has no {CONTENT_HASH}, which results of schema {data['schema_version']} record"
+        )
+        problem = document.problem("result-edited", message, (CONTENT_HASH,))
+        raise InputError(message, [problem])
+    return {k: v for k, v in data.items() if k != CONTENT_HASH}
 
 
 def _upgraded(data: dict[str, Any], version: str, file: str) -> dict[str, Any]:

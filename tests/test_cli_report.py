@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from mipat.assessment.results import CONTENT_HASH, content_hash
 from mipat.assessment.results_files import parse_result
 from mipat.cli import main
 
@@ -72,7 +73,12 @@ def test_a_tampered_result_file_is_rejected_with_its_location(runner: CliRunner,
     runner.invoke(main, ["score", FEDERAL, "--format", "json", "-o", str(saved), *FIXED])
     data = json.loads(saved.read_text())
     data["overall_index"] = "very good"
+    data[CONTENT_HASH] = content_hash(data)  # a forger who knows the canonical form: the schema still holds
     saved.write_text(json.dumps(data, indent=2, sort_keys=True))
     result = runner.invoke(main, ["report", str(saved), "-o", str(tmp_path / "r.pdf")])
     assert result.exit_code == 1
     assert "not a valid mipat result" in result.output and "overall_index" in result.output
+    data["overall_index"] = 99.0  # without the hash recomputed: the edit itself shows
+    saved.write_text(json.dumps(data, indent=2, sort_keys=True))
+    result = runner.invoke(main, ["report", str(saved), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 1 and "edited after mipat wrote it" in result.output

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from mipat.assessment.provenance import Clock
+from mipat.assessment.results import CONTENT_HASH, content_hash
 from mipat.assessment.results_files import parse_result
 from mipat.assessment.scoring import build_scorer
 from mipat.questionnaires.problems import InputError
@@ -31,9 +32,23 @@ def saved() -> str:
 
 
 def edited(text: str, change: Callable[[dict[str, Any]], None]) -> str:
+    """The result changed as a forger would: the content hash recomputed, so only the checks of the
+    numbers themselves can find the edit."""
     data = json.loads(text)
     change(data)
+    data[CONTENT_HASH] = content_hash(data)
     return json.dumps(data)
+
+
+def test_an_edit_that_keeps_the_old_content_hash_is_refused(saved: str) -> None:
+    text = saved.replace('"overall_index":', '"overall_index":1', 1)  # 52.1 -> 152.1, say
+    with pytest.raises(InputError) as caught:
+        parse_result(text, "edited.json")
+    assert caught.value.problems[0].path == CONTENT_HASH and "edited after mipat wrote it" in caught.value.message
+    data = json.loads(saved)
+    del data[CONTENT_HASH]
+    with pytest.raises(InputError, match="has no content_sha256"):
+        parse_result(json.dumps(data), "stripped.json")
 
 
 def first_group(data: dict[str, Any]) -> dict[str, Any]:
