@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 
 from mipat.questionnaires.bundled_cache import cached_bundled
 from mipat.questionnaires.i18n import LANGUAGES, Language, Text
-from mipat.questionnaires.locale_format import typography
+from mipat.questionnaires.locale_format import format_number, typography
 from mipat.questionnaires.model_loading import load_model
 from mipat.questionnaires.problems import Wording
 
@@ -101,7 +101,8 @@ def count_message(key: str, count: int, lang: Language, /, **values: Any) -> str
     if not isinstance(entry, Plural):
         raise TypeError(f"message {key!r} is not a count")
     filled = {name: _value(value, lang) for name, value in values.items()}
-    return typography(entry.get(lang, count), lang).format(n=count, **filled)
+    shown = str(count) if abs(count) < 10_000 else format_number(count, lang, digits=0)  # 469,801 / 469 801
+    return typography(entry.get(lang, count), lang).format(n=shown, **filled)
 
 
 def render(wording: Wording, lang: Language) -> str:
