@@ -84,9 +84,7 @@ class MipatGroup(click.Group):
         try:
             return super().invoke(ctx)
         except MipatError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                traceback.print_exc()
-            lang = (ctx.obj or {}).get("lang") or exc.language or "en"
+            lang = _failing(ctx, exc.language)
             counted = exc.wording is not None and exc.wording.key == "cli_file_errors"  # "x.yaml: 1 error"
             if len(exc.problems) == 1 and (counted or exc.problems[0].message == exc.message):
                 # One located problem says it all (file, line, what is wrong): say it once.
@@ -105,21 +103,24 @@ class MipatGroup(click.Group):
         except OSError as exc:  # any input or output the operating system refused, said in one line
             from mipat.questionnaires.safe_text import display_name
 
-            if ctx.obj and ctx.obj.get("debug"):
-                traceback.print_exc()
-            lang = (ctx.obj or {}).get("lang") or "en"
+            lang = _failing(ctx)
             where = display_name(exc.filename) if isinstance(exc.filename, str | bytes) else "mipat"
             click.echo(_say("cli_os_error", lang, path=where, reason=exc.strerror or type(exc).__name__), err=True)
             ctx.exit(EXIT_OS)
         except Exception as exc:  # a bug: one line and a distinct exit code; --debug shows the traceback
             from mipat.questionnaires.safe_text import escape_controls
 
-            if ctx.obj and ctx.obj.get("debug"):
-                traceback.print_exc()
-            lang = (ctx.obj or {}).get("lang") or "en"
+            lang = _failing(ctx)
             detail = escape_controls(traceback.format_exception_only(type(exc), exc)[-1].strip())
             click.echo(_say("cli_internal_error", lang, detail=detail), err=True)
             ctx.exit(EXIT_INTERNAL)
+
+
+def _failing(ctx: click.Context, fallback: Language | None = None) -> Language:
+    """Before a failure is told: its traceback with --debug; the language to tell it in."""
+    if ctx.obj and ctx.obj.get("debug"):
+        traceback.print_exc()
+    return (ctx.obj or {}).get("lang") or fallback or "en"
 
 
 EXIT_OS = 4  # an input or output the operating system refused (missing folder, read-only, full disk)
@@ -489,19 +490,22 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
     click.echo(render_rule(loaded.pack, rule, lang, width=_width(True)), nl=False)  # type: ignore[arg-type]
 
 
-def _assessment_of(
-    path: Path, packs: tuple[Path, ...], tailoring: Path | None, clock: Clock, *, rescore: bool = True
-) -> Assessment | None:
-    """A saved result as it is (no rescoring), or a response scored now (None if not `rescore`)."""
+def _assessment_of(path: Path, packs: tuple[Path, ...], tailoring: Path | None, clock: Clock) -> Assessment:
+    """A saved result as it is (no rescoring), or a response scored now."""
+    return _saved_result(path, packs) or _scored(path, packs, tailoring, clock)
+
+
+def _saved_result(path: Path, packs: tuple[Path, ...]) -> Assessment | None:
+    """The saved result in `path`, or None when it is a response."""
     from mipat.assessment.results_files import read_result
-    from mipat.assessment.scoring import build_scorer
     from mipat.rules.packs import load_pack
 
-    saved = read_result(path, [load_pack(p) for p in packs])
-    if saved is not None:
-        return saved
-    if not rescore:
-        return None
+    return read_result(path, [load_pack(p) for p in packs])
+
+
+def _scored(path: Path, packs: tuple[Path, ...], tailoring: Path | None, clock: Clock) -> Assessment:
+    from mipat.assessment.scoring import build_scorer
+
     scorer = build_scorer(packs, tailoring)
     try:
         return scorer.score_file(path, clock)
@@ -555,17 +559,15 @@ def report(
     if not is_stdout(output):
         check_output(output, force=force)  # before rendering: a wrong -o is said at once
     clock = Clock.fixed_or_now(fixed_date)
-    assessment = _assessment_of(input_file, packs, None, clock, rescore=False)
-    if assessment is not None:  # a saved result: options that would change its scores do not apply
+    saved = _saved_result(input_file, packs)
+    if saved is not None:  # a saved result: options that would change its scores do not apply
         from mipat.questionnaires.problems import UsageError, worded
 
         if tailoring is not None:
             raise UsageError(worded("cli_saved_tailoring", path=str(input_file)))
         if fixed_date is not None:
-            click.echo(_say("cli_saved_fixed_date", lang or assessment.language, path=input_file), err=True)  # type: ignore[arg-type]
-    else:
-        assessment = _assessment_of(input_file, packs, tailoring, clock)
-    assert assessment is not None
+            click.echo(_say("cli_saved_fixed_date", lang or saved.language, path=input_file), err=True)  # type: ignore[arg-type]
+    assessment = saved or _scored(input_file, packs, tailoring, clock)
     earlier = _assessment_of(previous, packs, tailoring, clock) if previous is not None else None
     if earlier is not None:
         _check_comparable(previous, earlier, assessment, force_compare)
