@@ -187,6 +187,127 @@ def questionnaire_template(lang: str, output: Path, force: bool) -> None:
         click.echo(_say("cli_wrote", lang, path=output))
 
 
+@questionnaire.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "xlsform", "pdf"]),
+    required=True,
+    help="xlsx: Excel workbook; xlsform: XLSForm for KoboToolbox/ODK; pdf: fillable PDF form.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    callback=_remember_lang,
+    help="Language of the form; default the --from response's language, else English.",
+)
+@click.option(
+    "--from",
+    "from_response",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A response (YAML/JSON) whose answers fill the form in (xlsx and pdf).",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def questionnaire_export(fmt: str, lang: str | None, from_response: Path | None, output: Path, force: bool) -> None:
+    """Write the questionnaire as a form to fill in where ministries work.
+
+    The form records the questionnaire version and its language, so `mipat import` reads it back
+    to a response file.
+
+    Example: mipat questionnaire export --format xlsx --lang fr -o questionnaire.xlsx
+    """
+    from mipat.questionnaires.definition import default_questionnaire, find_questionnaire
+    from mipat.questionnaires.forms.exporting import PREFILLABLE, export_form
+    from mipat.questionnaires.output_files import check_output, is_stdout, write_atomic
+    from mipat.questionnaires.problems import UsageError, worded
+    from mipat.questionnaires.validation import load_response
+
+    if from_response is not None and fmt not in PREFILLABLE:
+        raise UsageError(worded("cli_from_not_prefillable", format=fmt))
+    if not is_stdout(output):
+        check_output(output, force=force)
+    response = load_response(from_response) if from_response is not None else None
+    questionnaire = default_questionnaire()
+    if response is not None:
+        questionnaire = find_questionnaire(response.questionnaire.id, response.questionnaire.version) or questionnaire
+    form_lang = lang or (response.language if response is not None else "en")
+    data = export_form(fmt, questionnaire, form_lang, response)  # type: ignore[arg-type]
+    write_atomic(output, data, force=force)
+    if not is_stdout(output):
+        click.echo(_say("cli_wrote", form_lang, path=output))
+
+
+@main.command("import")
+@click.argument("form", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Response file to write (YAML), or a folder for every submission of a data export; - for stdout.",
+)
+@click.option("--submission", help="Import only this submission of a KoboToolbox/ODK data export.")
+@click.option("--force", is_flag=True, help="Replace files that exist.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    callback=_remember_lang,
+    help="Language of the messages; default the form's language.",
+)
+def import_form(form: Path, output: Path, submission: str | None, force: bool, lang: str | None) -> None:
+    """Read a filled form back to a response file, recording where each answer came from.
+
+    FORM is a workbook or PDF form exported by `mipat questionnaire export`, or a KoboToolbox or
+    ODK Central data export (XLSX, CSV or ZIP) of the XLSForm; its kind is read from its content.
+    Exit code 0 when every response is valid (warnings allowed), 1 when the form cannot be read or
+    a response has errors: nothing is written for it.
+
+    Example: mipat import questionnaire.xlsx -o response.yaml
+    """
+    from mipat.portfolio.inputs import unique_ids
+    from mipat.questionnaires.forms.importing import imported_yaml, read_form, validate_form
+    from mipat.questionnaires.output_files import check_output, is_stdout, write_atomic
+    from mipat.questionnaires.problems import UsageError, worded
+
+    form_file = read_form(form)
+    forms = form_file.forms
+    if submission is not None:
+        forms = [f for f in forms if f.submission == submission]
+        if not forms:
+            known = ", ".join(str(f.submission) for f in form_file.forms)
+            raise UsageError(worded("cli_no_submission", submission=submission, known=known))
+    to_folder = len(forms) > 1 or output.is_dir()
+    if to_folder and is_stdout(output):
+        raise UsageError(worded("cli_import_needs_folder", n=len(forms)))
+    if to_folder and not output.is_dir():
+        raise UsageError(worded("cli_import_needs_folder", n=len(forms)))
+    targets = (
+        [output / f"{stem}.yaml" for stem in unique_ids([f.submission or form.stem for f in forms])]
+        if to_folder
+        else [output]
+    )
+    for target in targets:
+        if not is_stdout(target):
+            check_output(target, force=force)
+    failed = False
+    for imported, target in zip(forms, targets, strict=True):
+        report = validate_form(form_file, imported)
+        reader = lang or report.language or imported.form_language
+        if not report.ok:
+            failed = True
+            _print_report(report, reader, err=is_stdout(output))  # type: ignore[arg-type]
+            continue
+        write_atomic(target, imported_yaml(form_file, imported), force=force)
+        if report.problems:
+            _print_report(report, reader, err=is_stdout(output))  # type: ignore[arg-type]
+        if not is_stdout(target):
+            click.echo(_say("cli_wrote", reader, path=target), err=is_stdout(output))
+    sys.exit(EXIT_INVALID if failed else EXIT_OK)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report per file, for scripts.")
@@ -229,7 +350,7 @@ def _report_json(report: ValidationReport) -> dict[str, Any]:
     }
 
 
-def _print_report(report: ValidationReport, lang: Language) -> None:
+def _print_report(report: ValidationReport, lang: Language, *, err: bool = False) -> None:
     from mipat.questionnaires.messages import count_message
 
     if report.ok and report.response is not None:
@@ -238,16 +359,16 @@ def _print_report(report: ValidationReport, lang: Language) -> None:
         details = [count_message("n_answers", answered, lang), count_message("n_partnerships", len(r.inventory), lang)]
         if report.warning_count:
             details.append(count_message("n_warnings", report.warning_count, lang))
-        click.echo(_say(f"cli_valid_{r.status}", lang, file=report.file, details=", ".join(details)))
+        click.echo(_say(f"cli_valid_{r.status}", lang, file=report.file, details=", ".join(details)), err=err)
     else:
         errors = count_message("n_errors", report.error_count, lang)
         warnings = count_message("n_warnings", report.warning_count, lang)
-        click.echo(_say("cli_invalid", lang, file=report.file, errors=errors, warnings=warnings))
+        click.echo(_say("cli_invalid", lang, file=report.file, errors=errors, warnings=warnings), err=err)
     for problem in report.problems:
-        click.echo(f"  {problem.describe(lang)}")
+        click.echo(f"  {problem.describe(lang)}", err=err)
     unlisted = report.unlisted_errors + report.unlisted_warnings
     if unlisted:
-        click.echo("  " + count_message("n_unlisted", unlisted, lang, listed=len(report.problems)))
+        click.echo("  " + count_message("n_unlisted", unlisted, lang, listed=len(report.problems)), err=err)
 
 
 pack_option = click.option(

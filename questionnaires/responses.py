@@ -95,6 +95,18 @@ class AnswerEntry(_Strict):
     evidence: list[Evidence] = []
 
 
+class ImportSource(_Strict):
+    """Where an imported response came from: the form file and, per answer, the place in it
+    (`'3 WOG'!D14`, a PDF field, a submission's column), so a reviewer can trace each value."""
+
+    file: str = Field(max_length=1000)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    format: Literal["workbook", "xlsform-xlsx", "xlsform-csv", "pdf-form"]
+    form_language: Language
+    submission: str | None = Field(default=None, max_length=200)
+    places: dict[str, str] = {}
+
+
 class ResponseFile(_Strict):
     questionnaire: QuestionnaireRef
     status: Status
@@ -102,6 +114,7 @@ class ResponseFile(_Strict):
     respondent: Respondent = Respondent()
     answers: dict[str, Any] | None = None  # `answers:` left empty in a draft is no answers yet
     inventory: list[dict[str, Any]] | None = None
+    imported_from: ImportSource | None = None  # metadata only: never read by scoring
 
 
 # --- validated -------------------------------------------------------------------------------

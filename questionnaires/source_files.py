@@ -152,6 +152,12 @@ def _fail(file: str, code: str, message: str | Wording, line: int | None = None)
 def read_text(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> str:
     """File content as text: size-checked before reading, strict UTF-8 (a BOM is allowed)."""
     name = display or display_name(path)
+    return decode(read_bytes(path, display=name, max_bytes=max_bytes), name)
+
+
+def read_bytes(path: Path, *, display: str | None = None, max_bytes: int = MAX_BYTES) -> bytes:
+    """File content, size-checked before reading; only a regular file is opened."""
+    name = display or display_name(path)
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
@@ -174,7 +180,7 @@ def read_text(path: Path, *, display: str | None = None, max_bytes: int = MAX_BY
         raise _fail(name, "unreadable", worded("file_os_error", reason=exc.strerror or type(exc).__name__)) from None
     if len(raw) > max_bytes:
         raise _fail(name, "too-large", f"file is larger than {max_bytes} bytes")
-    return decode(raw, name)
+    return raw
 
 
 def decode(raw: bytes, name: str) -> str:
