@@ -13,6 +13,7 @@ requires answers of a final response only, so a draft can be saved with blanks.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 from typing import Any
@@ -382,7 +383,8 @@ def export_xlsform(questionnaire: Questionnaire, lang: Language) -> bytes:
 
 
 def fixed_zip_times(data: bytes) -> bytes:
-    """The archive with every member dated 1980-01-01: openpyxl stamps members with the clock."""
+    """The archive with every member dated 1980-01-01 and the workbook's `modified` date fixed:
+    openpyxl stamps both with the clock when it saves."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -390,5 +392,12 @@ def fixed_zip_times(data: bytes) -> bytes:
             info = zipfile.ZipInfo(member.filename, ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = member.external_attr
-            target.writestr(info, source.read(member.filename))
+            content = source.read(member.filename)
+            if member.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>",
+                    content,
+                )
+            target.writestr(info, content)
     return out.getvalue()

@@ -1,0 +1,81 @@
+"""The tables of a KoboToolbox or ODK Central data export: headers and rows, whatever the container.
+
+KoboToolbox gives one workbook, its first sheet the submissions and one sheet per repeat (rows tied
+to their parent by `_parent_index` → `_index`); ODK Central gives a zip of CSV files, `<form>.csv`
+and `<form>-<repeat>.csv` (tied by `PARENT_KEY` → `KEY`); either may also be a single CSV of the
+submissions alone. KoboToolbox writes CSV with `;` by default and ODK with `,`: the header line says
+which.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from mipat.questionnaires.forms.detect import safe_zip
+from mipat.questionnaires.forms.imported import FormError, form_problem
+from mipat.questionnaires.problems import worded
+
+
+@dataclass
+class RawTable:
+    label: str  # how a place names it: `sheet 'inventory'`, `file mipat_partnerships-inventory.csv`
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (row number in the sheet or file, cells)
+
+
+def _unreadable(name: str) -> FormError:
+    wording = worded("form_bad_zip")
+    return FormError(wording, [form_problem(name, None, "not-a-form", wording)])
+
+
+def _csv_table(text: str, label: str) -> RawTable:
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = list(reader)
+    headers = [h.strip() for h in lines[0]] if lines else []
+    rows = [(n, cells) for n, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)]
+    return RawTable(label, headers, rows)
+
+
+def _decoded(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")  # Excel's "CSV" on Windows
+
+
+def _xlsx_tables(data: bytes, name: str) -> list[RawTable]:
+    from openpyxl import load_workbook
+
+    safe_zip(data, name)  # sizes checked before openpyxl inflates anything
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        raise _unreadable(name) from None
+    tables: list[RawTable] = []
+    for sheet in workbook.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header_row = next(rows, None) or ()
+        headers = ["" if h is None else str(h).strip() for h in header_row]
+        table = RawTable(f"sheet '{sheet.title}'", headers)
+        for number, cells in enumerate(rows, start=2):
+            if any(c not in (None, "") for c in cells):
+                table.rows.append((number, list(cells)))
+        tables.append(table)
+    workbook.close()
+    return tables
+
+
+def read_tables(data: bytes, name: str, kind: str) -> list[RawTable]:
+    """Every table of the export, in the order of its sheets or archive members."""
+    if kind == "submissions-xlsx":
+        return _xlsx_tables(data, name)
+    if kind == "submissions-zip":
+        archive = safe_zip(data, name)
+        members = [m for m in archive.namelist() if m.lower().endswith(".csv") and not m.startswith("__MACOSX")]
+        return [_csv_table(_decoded(archive.read(m)), f"file {m}") for m in members]
+    return [_csv_table(_decoded(data), "")]
