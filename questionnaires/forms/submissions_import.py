@@ -22,6 +22,7 @@ from mipat.questionnaires.forms import xlsform_layout as layout
 from mipat.questionnaires.forms.choice_labels import (
     Lookup,
     choice_lookup,
+    choices,
     folded,
     kind_lookup,
     language_lookup,
@@ -102,21 +103,29 @@ def _option_columns(headers: list[str], name: str) -> dict[int, str]:
     return {i: m.group(1) for i, h in enumerate(headers) if (m := pattern.search(h))}
 
 
-def _segmentation(text: str, lookup: Lookup) -> list[str] | None:
-    """Codes of a multiple choice written as labels: 'Justice Santé' or 'Justice; Santé'. Labels hold
-    spaces, so the text is cut where every piece is a known label or code (the first such cut)."""
-    words = re.split(r"\s+|(?<=[;,])", folded(text))
-    words = [w.strip(";,").strip() for w in words if w.strip(";, ")]
-    best: list[list[str] | None] = [None] * (len(words) + 1)
-    best[0] = []
-    for end in range(1, len(words) + 1):
-        for start in range(end):
-            prefix = best[start]
-            code = lookup.code(" ".join(words[start:end])) if prefix is not None else None
-            if prefix is not None and code is not None:
-                best[end] = [*prefix, code]
-                break
-    return best[-1]
+def _segmentation(text: str, names: dict[str, str]) -> list[str] | None:
+    """Codes of a multiple choice written as labels, 'Justice Santé' or 'Justice; Santé': labels hold
+    spaces and commas, so the text is cut where every piece is a known label or code (`names`, folded
+    label -> code), separated by spaces, ';' or ','; longer labels are tried first."""
+    text = folded(text)
+    candidates = sorted(names, key=len, reverse=True)
+
+    @cache
+    def cut(start: int) -> tuple[str, ...] | None:
+        while start < len(text) and text[start] in " ;,":
+            start += 1
+        if start == len(text):
+            return ()
+        for label in candidates:
+            end = start + len(label)
+            if text.startswith(label, start) and (end == len(text) or text[end] in " ;,"):
+                rest = cut(end)
+                if rest is not None:
+                    return (names[label], *rest)
+        return None
+
+    found = cut(0)
+    return None if found is None else list(found)
 
 
 @dataclass
@@ -184,7 +193,8 @@ class _Reader:
         codes = [lookup.code(t) for t in tokens]
         if all(c is not None and c == t for c, t in zip(codes, tokens, strict=True)):
             return codes  # type: ignore[return-value]
-        segmented = _segmentation(text, lookup)
+        names = {folded(label): code for lg in LANGUAGES for code, label in choices(self.questionnaire, question, lg)}
+        segmented = _segmentation(text, names | {folded(code): code for code in lookup.codes})
         if segmented is None:
             unknown = next((t for t, c in zip(tokens, codes, strict=True) if c is None), text)
             self.problem(place, "invalid-choice", worded("form_not_in_list", value=unknown), question.id)
