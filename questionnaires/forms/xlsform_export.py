@@ -243,7 +243,7 @@ def _sections(survey: _Survey, questionnaire: Questionnaire) -> None:
                 survey.evidence(
                     layout.answer_evidence_repeat(question.id),
                     _words("evidence_label", id=question.id),
-                    f"({show}) and {answered}" if show else answered,
+                    f"{show} and {answered}" if show else answered,
                 )
         survey.rows.append({"type": "end_group", "name": section.id})
 
