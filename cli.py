@@ -702,11 +702,48 @@ def batch(
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the assessment results (`mipat score --format json`)."""
-    from mipat.assessment.results import assessment_json_schema
+@click.option(
+    "--response",
+    is_flag=True,
+    help="The schema of response files instead, generated from the questionnaire: for editors (VS Code and others).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    callback=_remember_lang,
+    help="Language of the questions' titles and help in the --response schema; default English.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def schema(response: bool, lang: str | None, output: Path | None, force: bool) -> None:
+    """Print the JSON Schema of the assessment results (`mipat score --format json`), or with
+    --response that of response files. `mipat validate` stays the authority on responses.
 
-    click.echo(assessment_json_schema(), nl=False)
+    Example: mipat schema --response --lang fr -o reponse.schema.json
+    """
+    from mipat.questionnaires.output_files import is_stdout, write_atomic
+
+    if response:
+        from mipat.questionnaires.definition import default_questionnaire
+        from mipat.questionnaires.response_schema import response_json_schema
+
+        text = response_json_schema(default_questionnaire(), lang or "en")  # type: ignore[arg-type]
+    else:
+        if lang is not None:
+            from mipat.questionnaires.problems import UsageError, worded
+
+            raise UsageError(worded("cli_schema_lang_needs_response"))
+        from mipat.assessment.results import assessment_json_schema
+
+        text = assessment_json_schema()
+    if output is None or is_stdout(output):
+        click.echo(text, nl=False)
+        return
+    write_atomic(output, text, force=force)
+    click.echo(_say("cli_wrote", lang, path=output))
 
 
 if __name__ == "__main__":
