@@ -173,16 +173,37 @@ def questionnaire_show(lang: str) -> None:
 @lang_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-def questionnaire_template(lang: str, output: Path, force: bool) -> None:
-    """Write a blank response file, each question's text as a comment.
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Name this schema file (from `mipat schema --response`) in the YAML template, for editors.",
+)
+def questionnaire_template(lang: str, output: Path, force: bool, schema_file: Path | None) -> None:
+    """Write a blank response file: YAML, each question's text as a comment, or JSON when OUTPUT
+    ends in .json.
 
-    Example: mipat questionnaire template --lang es -o respuesta.yaml
+    With --schema the YAML starts with a `# yaml-language-server: $schema=…` line that VS Code's
+    YAML extension reads, the path written relative to OUTPUT's folder.
+
+    Example: mipat questionnaire template --lang es -o respuesta.yaml --schema respuesta.schema.json
     """
     from mipat.questionnaires.definition import default_questionnaire
     from mipat.questionnaires.output_files import is_stdout, write_atomic
-    from mipat.questionnaires.template import render_template
+    from mipat.questionnaires.template import render_json_template, render_template
 
-    write_atomic(output, render_template(default_questionnaire(), lang), force=force)  # type: ignore[arg-type]
+    questionnaire = default_questionnaire()
+    if output.suffix.lower() == ".json":
+        if schema_file is not None:  # mipat validate refuses a `$schema` key, and JSON has no comments
+            from mipat.questionnaires.problems import UsageError, worded
+
+            raise UsageError(worded("cli_template_schema_json", path=str(output)))
+        text = render_json_template(questionnaire, lang)  # type: ignore[arg-type]
+    else:
+        folder = Path.cwd() if is_stdout(output) else output.absolute().parent
+        where = None if schema_file is None else Path(os.path.relpath(schema_file.absolute(), folder)).as_posix()
+        text = render_template(questionnaire, lang, schema=where)  # type: ignore[arg-type]
+    write_atomic(output, text, force=force)
     if not is_stdout(output):
         click.echo(_say("cli_wrote", lang, path=output))
 
