@@ -173,16 +173,37 @@ def questionnaire_show(lang: str) -> None:
 @lang_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
-def questionnaire_template(lang: str, output: Path, force: bool) -> None:
-    """Write a blank response file, each question's text as a comment.
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Name this schema file (from `mipat schema --response`) in the YAML template, for editors.",
+)
+def questionnaire_template(lang: str, output: Path, force: bool, schema_file: Path | None) -> None:
+    """Write a blank response file: YAML, each question's text as a comment, or JSON when OUTPUT
+    ends in .json.
 
-    Example: mipat questionnaire template --lang es -o respuesta.yaml
+    With --schema the YAML starts with a `# yaml-language-server: $schema=…` line that VS Code's
+    YAML extension reads, the path written relative to OUTPUT's folder.
+
+    Example: mipat questionnaire template --lang es -o respuesta.yaml --schema respuesta.schema.json
     """
     from mipat.questionnaires.definition import default_questionnaire
     from mipat.questionnaires.output_files import is_stdout, write_atomic
-    from mipat.questionnaires.template import render_template
+    from mipat.questionnaires.template import render_json_template, render_template
 
-    write_atomic(output, render_template(default_questionnaire(), lang), force=force)  # type: ignore[arg-type]
+    questionnaire = default_questionnaire()
+    if output.suffix.lower() == ".json":
+        if schema_file is not None:  # mipat validate refuses a `$schema` key, and JSON has no comments
+            from mipat.questionnaires.problems import UsageError, worded
+
+            raise UsageError(worded("cli_template_schema_json", path=str(output)))
+        text = render_json_template(questionnaire, lang)  # type: ignore[arg-type]
+    else:
+        folder = Path.cwd() if is_stdout(output) else output.absolute().parent
+        where = None if schema_file is None else Path(os.path.relpath(schema_file.absolute(), folder)).as_posix()
+        text = render_template(questionnaire, lang, schema=where)  # type: ignore[arg-type]
+    write_atomic(output, text, force=force)
     if not is_stdout(output):
         click.echo(_say("cli_wrote", lang, path=output))
 
@@ -823,11 +844,48 @@ def batch(
 
 
 @main.command()
-def schema() -> None:
-    """Print the JSON Schema of the assessment results (`mipat score --format json`)."""
-    from mipat.assessment.results import assessment_json_schema
+@click.option(
+    "--response",
+    is_flag=True,
+    help="The schema of response files instead, generated from the questionnaire: for editors (VS Code and others).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    callback=_remember_lang,
+    help="Language of the questions' titles and help in the --response schema; default English.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout."
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def schema(response: bool, lang: str | None, output: Path | None, force: bool) -> None:
+    """Print the JSON Schema of the assessment results (`mipat score --format json`), or with
+    --response that of response files. `mipat validate` stays the authority on responses.
 
-    click.echo(assessment_json_schema(), nl=False)
+    Example: mipat schema --response --lang fr -o reponse.schema.json
+    """
+    from mipat.questionnaires.output_files import is_stdout, write_atomic
+
+    if response:
+        from mipat.questionnaires.definition import default_questionnaire
+        from mipat.questionnaires.response_schema import response_json_schema
+
+        text = response_json_schema(default_questionnaire(), lang or "en")  # type: ignore[arg-type]
+    else:
+        if lang is not None:
+            from mipat.questionnaires.problems import UsageError, worded
+
+            raise UsageError(worded("cli_schema_lang_needs_response"))
+        from mipat.assessment.results import assessment_json_schema
+
+        text = assessment_json_schema()
+    if output is None or is_stdout(output):
+        click.echo(text, nl=False)
+        return
+    write_atomic(output, text, force=force)
+    click.echo(_say("cli_wrote", lang, path=output))
 
 
 if __name__ == "__main__":

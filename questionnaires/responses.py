@@ -34,7 +34,8 @@ EvidenceKind = Literal[
 ]
 EVIDENCE_KINDS: tuple[str, ...] = EvidenceKind.__args__  # type: ignore[attr-defined]
 
-_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+PARTIAL_DATE = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"  # YYYY, YYYY-MM or YYYY-MM-DD
+_PARTIAL_DATE = re.compile(PARTIAL_DATE)
 ITEM_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$"
 
 

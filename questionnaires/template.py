@@ -1,9 +1,10 @@
-"""A blank response file for a questionnaire, each question's text written as a YAML comment."""
+"""A blank response file for a questionnaire: YAML with each question's text as a comment, or JSON."""
 
 from __future__ import annotations
 
 import json
 import textwrap
+from typing import Any
 
 from mipat.questionnaires.definition import Question, Questionnaire
 from mipat.questionnaires.i18n import Language
@@ -43,8 +44,30 @@ def _question_comment(questionnaire: Questionnaire, question: Question, lang: La
     return lines
 
 
-def render_template(questionnaire: Questionnaire, lang: Language) -> str:
+def blank_response(questionnaire: Questionnaire, lang: Language) -> dict[str, Any]:
+    """The data of a blank draft: every question unanswered, no partnership yet."""
+    return {
+        "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
+        "status": "draft",
+        "language": lang,
+        "respondent": {"organisation": None, "name": None, "role": None, "email": None},
+        "answers": {question.id: None for question in questionnaire.questions()},
+        "inventory": None,
+    }
+
+
+def render_json_template(questionnaire: Questionnaire, lang: Language) -> str:
+    """The blank draft as JSON, which has no comments: the questions are in `mipat questionnaire show`
+    and, in an editor, in the schema from `mipat schema --response`."""
+    return json.dumps(blank_response(questionnaire, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_template(questionnaire: Questionnaire, lang: Language, *, schema: str | None = None) -> str:
+    """The blank draft as commented YAML; `schema`, a path relative to the file, is named in the
+    modeline that the YAML language server (VS Code's YAML extension) reads."""
+    modeline = [f"# yaml-language-server: $schema={schema}"] if schema is not None else []
     lines = [
+        *modeline,
         f"# {ui('template_title', lang)}: {questionnaire.title.get(lang)} ({questionnaire.id} {questionnaire.version})",
         *_comment(ui("template_howto", lang)),
         *_comment(ui("template_entry", lang)),
