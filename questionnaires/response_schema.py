@@ -30,6 +30,7 @@ from mipat.questionnaires.responses import (
     PARTIAL_DATE,
     AnswerEntry,
     Evidence,
+    ImportSource,
     Partner,
     Respondent,
 )
@@ -99,6 +100,7 @@ class _Builder:
                     "properties": {question.id: self.answer(question) for question in q.questions()},
                 },
                 "inventory": self.inventory(),
+                "imported_from": self.imported_from(),
             },
             "allOf": [self.final_requirements()],
             "$defs": {**self.shared(), **{question.id: self.value(question) for question in q.questions()}},
@@ -118,6 +120,12 @@ class _Builder:
             "properties": {"id": {"const": q.id, "title": q.title.get(self.lang)}, "version": version},
             "default": {"id": q.id, "version": q.version},
         }
+
+    def imported_from(self) -> Schema:
+        """Written by `mipat import`; the model's own schema, so the two cannot drift apart."""
+        found = ImportSource.model_json_schema()
+        found.pop("title", None)
+        return {**found, "description": self.say("rs_imported_from")}
 
     def respondent(self) -> Schema:
         return {

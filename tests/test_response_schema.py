@@ -265,3 +265,23 @@ def test_the_response_schema_on_standard_output_is_the_one_written_to_a_file(tmp
 def test_lang_without_response_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["schema", "--lang", "fr"])
     assert result.exit_code == 2 and "--response" in result.output
+
+
+def test_a_response_written_by_mipat_import_passes_the_schema(tmp_path):
+    from mipat.questionnaires.forms.imported import ImportedForm
+    from mipat.questionnaires.forms.importing import FormFile, imported_yaml
+    from mipat.questionnaires.forms.response_data import response_data as canonical_data
+    from mipat.questionnaires.validation import load_response
+
+    questionnaire = default_questionnaire()
+    original = load_response(EXAMPLES[0])
+    form = ImportedForm(
+        data=canonical_data(questionnaire, original),
+        format="workbook",
+        form_language="fr",
+        places={("answers", "WOG.1"): "'3 WOG'!D14"},
+    )
+    written = tmp_path / "imported.yaml"
+    written.write_text(imported_yaml(FormFile(name="form.xlsx", sha256="0" * 64, forms=[form]), form))
+    Draft202012Validator(response_schema(questionnaire, "fr")).validate(read_document(written).data)
+    assert load_response(written) == original
