@@ -29,13 +29,14 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from mipat.questionnaires.definition import Question, Questionnaire
 from mipat.questionnaires.forms.choice_labels import choices, evidence_kinds, languages, statuses
 from mipat.questionnaires.forms.form_strings import form_text
 from mipat.questionnaires.forms.workbook_map import MAP_SHEET, AnswerCells, TableCells, WorkbookMap
 from mipat.questionnaires.i18n import Language
-from mipat.questionnaires.responses import Answer, Evidence, Partnership, Response
+from mipat.questionnaires.responses import Answer, Evidence, Partner, Partnership, Response
 from mipat.questionnaires.text_view import describe_condition
 from mipat.questionnaires.validation import YEAR_BOUNDS
 
@@ -53,9 +54,11 @@ EVIDENCE_HEADERS["date"] = "evidence_date"
 ANSWER_FILL = PatternFill("solid", fgColor="FFF6CC")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 OPTION_FILL = PatternFill("solid", fgColor="F2F2F2")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=14, color="1F4E79")
-NOTE_FONT = Font(italic=True, color="595959")
+HEADER_FONT = Font(name="Calibri", bold=True, color="FFFFFF")
+TITLE_FONT = Font(name="Calibri", bold=True, size=14, color="1F4E79")
+HELP_FONT = Font(name="Calibri", size=9, color="404040")
+FIELD_FONT = Font(name="Calibri", bold=True, color="1F4E79")
+NOTE_FONT = Font(name="Calibri", italic=True, color="595959")
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -163,6 +166,26 @@ def _ticks(value: list[str], codes: list[str]) -> dict[str, object]:
     return {code: rank for rank, code in enumerate(value, start=1)}
 
 
+def _fit_rows(sheet: Worksheet) -> None:
+    """Give each row the height its wrapped text needs: Excel and LibreOffice keep the default
+    height of a row written by openpyxl, so long questions would be cut to one line."""
+    merged = {r.start_cell.coordinate: r for r in sheet.merged_cells.ranges}
+    heights: dict[int, float] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            span = merged.get(cell.coordinate)
+            columns = range(span.min_col, span.max_col + 1) if span else (cell.column,)
+            width = sum(sheet.column_dimensions[get_column_letter(c)].width or 10 for c in columns)
+            size = (cell.font.sz if cell.font is not None and cell.font.sz else 11) or 11
+            per_line = max(int(width * 11 / size), 8)
+            lines = sum(max(1, -(-len(part) // per_line)) for part in cell.value.split("\n"))
+            heights[cell.row] = max(heights.get(cell.row, 15.0), lines * size * 1.3 + 3)
+    for number, height in heights.items():
+        sheet.row_dimensions[number].height = round(height, 1)
+
+
 def _zip_fixed(data: bytes) -> bytes:
     """The archive again with every entry dated 1980-01-01: openpyxl stamps entries with the clock."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -216,6 +239,8 @@ class _Builder:
         self._partners(partners)
         self._codes(codes)
         self._map_sheet()
+        for sheet in self.wb.worksheets:
+            _fit_rows(sheet)
 
         self.wb.security = WorkbookProtection(lockStructure=True)  # sheets cannot be renamed or deleted
         self.wb.properties.creator = "mipat"
@@ -224,7 +249,8 @@ class _Builder:
         self.wb.properties.lastModifiedBy = "mipat"
         self.wb.properties.title = self.q.title.get(self.lang)
         buffer = io.BytesIO()
-        self.wb.save(buffer)
+        # ExcelWriter, not Workbook.save: save stamps `modified` with the clock.
+        ExcelWriter(self.wb, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
         return _zip_fixed(buffer.getvalue())
 
     # --- pieces shared by the sheets ---------------------------------------------------------
@@ -236,9 +262,6 @@ class _Builder:
             cell = put(sheet["A2"], " ".join(intro.split()))
             cell.alignment = WRAP
             sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-            # A merged cell does not grow with its text: give the row the height its lines need.
-            chars = sum(sheet.column_dimensions[get_column_letter(c)].width or 10 for c in range(1, width + 1))
-            sheet.row_dimensions[2].height = 15 * (1 + len(cell.value) // max(int(chars * 1.1), 40))
 
     def _header(self, sheet: Worksheet, row: int, headers: Sequence[str], widths: Sequence[int]) -> None:
         for column, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
@@ -248,14 +271,15 @@ class _Builder:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             sheet.column_dimensions[get_column_letter(column)].width = width
 
-    def _print_setup(self, sheet: Worksheet, header_row: int) -> None:
-        sheet.page_setup.orientation = "landscape"
+    def _print_setup(self, sheet: Worksheet, header_row: int | None, orientation: str = "landscape") -> None:
+        sheet.page_setup.orientation = orientation
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.fitToWidth = 1
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        sheet.freeze_panes = f"A{header_row + 1}"
+        if header_row is not None:
+            sheet.print_title_rows = f"{header_row}:{header_row}"
+            sheet.freeze_panes = f"A{header_row + 1}"
 
     def _protect(self, sheet: Worksheet) -> None:
         sheet.protection.sheet = True  # no password: protection guards the structure, not secrets
@@ -314,7 +338,7 @@ class _Builder:
             ("head", words("ins_return_head", lang)),
             ("text", words("ins_return", lang)),
         ]
-        sheet.column_dimensions["A"].width = 110
+        sheet.column_dimensions["A"].width = 80
         row = 1
         for style, text in lines:
             if style == "head":
@@ -324,15 +348,11 @@ class _Builder:
             if style == "title":
                 cell.font = TITLE_FONT
             elif style == "head":
-                cell.font = Font(bold=True, size=12, color="1F4E79")
+                cell.font = Font(name="Calibri", bold=True, size=12, color="1F4E79")
             elif style == "note":
                 cell.font = NOTE_FONT
-            else:
-                sheet.row_dimensions[row].height = 15 * (1 + len(cell.value) // 115)
             row += 1
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_setup.fitToHeight = 0
+        self._print_setup(sheet, None, "portrait")
         self._protect(sheet)
 
     def _respondent(self, sheet: Worksheet) -> None:
@@ -353,12 +373,13 @@ class _Builder:
         self.map.respondent_sheet = sheet.title
         for row, key in enumerate(values, start=3):
             label = put(sheet.cell(row=row, column=1), form_text(key, lang))
-            label.font = Font(bold=True)
+            label.font = Font(name="Calibri", bold=True)
             label.alignment = WRAP
             cell = self._answer_cell(put(sheet.cell(row=row, column=2), values[key]))
             self.map.respondent[key] = cell.coordinate
         validations.choose("B3", self.lists.formula(list(status_labels.values())))
         validations.choose("B4", self.lists.formula(list(language_labels.values())))
+        self._print_setup(sheet, None, "portrait")
         self._protect(sheet)
 
     # --- section sheets ----------------------------------------------------------------------
@@ -381,10 +402,10 @@ class _Builder:
         lang, qtype = self.lang, question.type
         answer = self._answer(question.id)
         value = answer.value if answer is not None else None
-        put(sheet.cell(row=row, column=1), question.id).font = Font(bold=True)
+        put(sheet.cell(row=row, column=1), question.id).font = Font(name="Calibri", bold=True)
         text = question.text.get(lang) + (f" {words('required_mark', lang)}" if question.required else "")
         put(sheet.cell(row=row, column=2), text)
-        put(sheet.cell(row=row, column=3), _help(self.q, question, lang)).font = Font(size=9, color="404040")
+        put(sheet.cell(row=row, column=3), _help(self.q, question, lang)).font = HELP_FONT
         for column in range(1, 6):
             sheet.cell(row=row, column=column).alignment = WRAP
             sheet.cell(row=row, column=column).border = BOX
@@ -421,7 +442,7 @@ class _Builder:
                 label.alignment = Alignment(wrap_text=True, vertical="top", indent=2)
                 if option.help is not None:
                     hint = put(sheet.cell(row=option_row, column=3), " ".join(option.help.get(lang).split()))
-                    hint.font = Font(size=9, color="404040")
+                    hint.font = HELP_FONT
                     hint.alignment = WRAP
                 for column in (1, 2, 3, 5):
                     sheet.cell(row=option_row, column=column).fill = OPTION_FILL
@@ -457,7 +478,7 @@ class _Builder:
             letters = get_column_letter(number)
             table.columns[key] = (letters, header)
             cell = put(sheet.cell(row=HEADER_ROW - 1, column=number), hint or None)
-            cell.font = Font(size=9, color="404040")
+            cell.font = HELP_FONT
             cell.alignment = WRAP
         self.map.tables[role] = table
         for offset, values in enumerate(rows, start=1):
@@ -503,7 +524,9 @@ class _Builder:
         columns = [("question", words("col_question_id", self.lang), 18, ""), *self._evidence_columns()]
         intro = words("intro_documents", self.lang, ids=", ".join(self.evidence_questions))
         validations = self._table(sheet, "documents", self.names["documents"], intro, columns, rows)
-        validations.choose(self._column_range("documents", "question", len(rows)), self.lists.formula(self.evidence_questions))
+        validations.choose(
+            self._column_range("documents", "question", len(rows)), self.lists.formula(self.evidence_questions)
+        )
         self._evidence_drop_downs(validations, "documents", len(rows))
 
     def _evidence(self, sheet: Worksheet) -> None:
@@ -571,10 +594,11 @@ class _Builder:
         field = next(f for f in self.q.inventory.fields if f.type == "partner_list")
         rows = []
         for partnership in self._partnerships():
-            for partner in partnership.get(field.id) or []:
-                kind = getattr(partner, "kind", None)
+            listed = partnership.get(field.id)
+            for partner in listed if isinstance(listed, list) else []:
+                assert isinstance(partner, Partner)
                 rows.append(
-                    {"partnership": partnership.id, "name": getattr(partner, "name", None), "kind": self._label(field, str(kind))}
+                    {"partnership": partnership.id, "name": partner.name, "kind": self._label(field, partner.kind)}
                 )
         columns = [
             ("partnership", words("col_partnership_id", lang), 22, ""),
@@ -595,11 +619,11 @@ class _Builder:
         for field in self.q.inventory.fields:
             if field.type != "multiple_choice":
                 continue
-            put(sheet.cell(row=row, column=1), field.text.get(lang)).font = Font(bold=True, color="1F4E79")
+            put(sheet.cell(row=row, column=1), field.text.get(lang)).font = FIELD_FONT
             sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
             row += 1
             for code, label in choices(self.q, field, lang):
-                put(sheet.cell(row=row, column=1), code).font = Font(bold=True)
+                put(sheet.cell(row=row, column=1), code).font = Font(name="Calibri", bold=True)
                 put(sheet.cell(row=row, column=2), label).alignment = WRAP
                 row += 1
             row += 1

@@ -87,9 +87,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.places: dict[Location, str] = {}
         self.map = self._read_map()
-        self.q: Questionnaire = form_questionnaire(
-            name, map_place("version"), self.map.questionnaire, self.map.version
-        )
+        self.q: Questionnaire = form_questionnaire(name, map_place("version"), self.map.questionnaire, self.map.version)
         self.lang: Language = self.map.language if self.map.language in LANGUAGES else "en"  # type: ignore[assignment]
         self.ticks = _tick_words()
 
@@ -100,7 +98,8 @@ class _Reader:
 
     def _fail(self) -> FormError:
         count = Wording(key="n_errors", count=len(self.problems))
-        return FormError(worded("cli_file_errors", file=self.file, errors=count), self.problems)
+        # Told in the form's language: whoever filled a French workbook reads French messages.
+        return FormError(worded("cli_file_errors", file=self.file, errors=count), self.problems, language=self.lang)
 
     # --- the map and the sheets it names -----------------------------------------------------
 
@@ -111,7 +110,9 @@ class _Reader:
             return WorkbookMap.from_rows([r for r in rows if r])
         except (ValueError, KeyError, IndexError, TypeError):
             wording = worded("form_workbook_bad_map")
-            raise FormError(wording, [form_problem(self.file, place(MAP_SHEET, "A1"), "form-structure", wording)]) from None
+            raise FormError(
+                wording, [form_problem(self.file, place(MAP_SHEET, "A1"), "form-structure", wording)]
+            ) from None
 
     def _sheets_present(self) -> None:
         needed = [self.map.respondent_sheet, *(a.sheet for a in self.map.answers)]
