@@ -354,8 +354,18 @@ def _set(sheet: str, qid: str, value: Any) -> Any:
         (lambda wb: wb["_mipat"].cell(row=4, column=2, value="0.9.0"), ["'_mipat'!B4", "0.9.0", "1.1.0"]),
         (lambda wb: wb["Partenariats"].cell(row=4, column=3, value="Type"), ["'Partenariats'!C4", "'Type'"]),
         (lambda wb: wb["Partenaires"].cell(row=5, column=1, value="PS-99"), ["'Partenaires'!A5", "PS-99"]),
+        (lambda wb: wb["3 WOG"].delete_rows(5), ["'3 WOG'!A5", "WOG.1 ne figure plus"]),
     ],
-    ids=["deleted sheet", "renamed sheet", "outside list", "not a number", "other version", "renamed column", "orphan"],
+    ids=[
+        "deleted sheet",
+        "renamed sheet",
+        "outside list",
+        "not a number",
+        "other version",
+        "renamed column",
+        "orphan partner",
+        "deleted row",
+    ],
 )
 def test_a_broken_workbook_is_refused_with_its_place_and_nothing_written(
     tmp_path: Path, edit: Any, expected: list[str]
