@@ -211,6 +211,11 @@ def test_labels_typed_in_another_language_than_the_form_are_read(tmp_path: Path)
     assert data["answers"]["WOG.5"] == "yes"
 
 
+def test_a_blank_workbook_imports_as_an_empty_draft_in_its_language(tmp_path: Path) -> None:
+    data = yaml.safe_load(imported(export(tmp_path, "es"), tmp_path).read_text())
+    assert (data["status"], data["language"], data["answers"], data["inventory"]) == ("draft", "es", {}, [])
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(response=responses())
 def test_generated_responses_export_prefilled_and_import_back_equal(response: Response) -> None:
