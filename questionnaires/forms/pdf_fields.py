@@ -261,7 +261,7 @@ class OptionGrid(Flowable):
         self.choices = choices
         self.style = style
         self.tooltip = tooltip
-        self.size = 10.0
+        self.size = 12.0 if kind == "radio" else 10.0  # ReportLab draws a radio's circle small within its box
 
     def _columns(self, avail_width: float) -> int:
         longest = max(stringWidth(c.label, self.style.fontName, self.style.fontSize) for c in self.choices)
