@@ -28,12 +28,12 @@ from reportlab.platypus.flowables import Flowable, Spacer
 from mipat.questionnaires.definition import Question, Questionnaire
 from mipat.questionnaires.forms import pdf_form_fields as names
 from mipat.questionnaires.forms.choice_labels import choices, evidence_kinds, languages, statuses
+from mipat.questionnaires.forms.condition_words import condition_words
 from mipat.questionnaires.forms.form_strings import form_text
 from mipat.questionnaires.forms.pdf_fields import Cell, Choice, FieldRow, HiddenFields, OptionGrid
 from mipat.questionnaires.forms.response_data import response_data
 from mipat.questionnaires.i18n import Language
 from mipat.questionnaires.responses import Response
-from mipat.questionnaires.text_view import describe_condition
 
 # The report's fonts (DejaVu Sans, every Latin, Greek and Cyrillic letter) for the page text. They are
 # read from the files, not through `reports`, which sits above `questionnaires` in mipat's layers.
@@ -114,7 +114,7 @@ class _Form:
         if question.help is not None and question.type != "partner_list":  # its help describes YAML
             parts.append(self.para(question.help.get(self.lang), "help"))
         if question.show_if is not None:
-            condition = describe_condition(question.show_if, self.lang)
+            condition = condition_words(self.q, question.show_if, self.lang)
             parts.append(self.para(_t("applies_if", self.lang, condition=condition), "help"))
         return parts
 

@@ -31,15 +31,13 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from mipat.questionnaires.conditions import Condition, answer_tests
 from mipat.questionnaires.definition import Question, Questionnaire
 from mipat.questionnaires.forms.choice_labels import choices, evidence_kinds, languages, statuses
+from mipat.questionnaires.forms.condition_words import condition_words
 from mipat.questionnaires.forms.form_strings import form_text
 from mipat.questionnaires.forms.workbook_map import MAP_SHEET, AnswerCells, TableCells, WorkbookMap
 from mipat.questionnaires.i18n import Language
 from mipat.questionnaires.responses import Answer, Evidence, Partner, Partnership, Response
-from mipat.questionnaires.text_view import describe_condition
-from mipat.questionnaires.ui_strings import ui
 from mipat.questionnaires.validation import YEAR_BOUNDS
 
 LISTS_SHEET = "lists"
@@ -149,26 +147,6 @@ def _format_hint(questionnaire: Questionnaire, question: Question, lang: Languag
     if question.type == "text":
         return words("hint_text", lang, n=question.max_length)
     return ""
-
-
-def condition_words(questionnaire: Questionnaire, condition: Condition, lang: Language) -> str:
-    """`describe_condition`, each code list followed by the labels a person picks in the form:
-    `WOG.1 est l'un de yes, partial (« Oui », « Partiellement »)`."""
-    text = describe_condition(condition, lang)
-    for test in answer_tests(condition):
-        target = questionnaire.question(test.question) or questionnaire.field(test.question)
-        codes = [str(c) for c in test.codes()]
-        if target is None or not codes or target.type not in ("yes_no", "single_choice", "multiple_choice"):
-            continue
-        labels = dict(choices(questionnaire, target, lang))
-        listed = ", ".join(codes)
-        quoted = ", ".join(words("quoted", lang, label=labels.get(c, c)) for c in codes)
-        for word in ("is", "is_not", "is_one_of", "includes"):  # the words describe_condition puts before codes
-            said = f"{test.question} {ui(word, lang)} {listed}"
-            if said in text:
-                text = text.replace(said, f"{said} ({quoted})", 1)
-                break
-    return text
 
 
 def _help(questionnaire: Questionnaire, question: Question, lang: Language) -> str:
