@@ -15,12 +15,19 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def schema_problems(document: Document, exc: ValidationError, *, prefix: tuple[str | int, ...] = ()) -> list[Problem]:
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc = (*prefix, *(part for part in err["loc"] if not _is_union_tag(part)))
-        message, expected = _schema_wording(err, loc)
-        problems.append(document.problem("schema", message, loc, expected=expected))
-    return problems
+    return [schema_problem(document, err, prefix) for err in exc.errors(include_url=False)]
+
+
+def schema_problem(document: Document, err: Any, prefix: tuple[str | int, ...] = ()) -> Problem:
+    """One of pydantic's errors as a located problem, in words every language can tell."""
+    loc = error_location(err, prefix)
+    message, expected = _schema_wording(err, loc)
+    return document.problem("schema", message, loc, expected=expected)
+
+
+def error_location(err: Any, prefix: tuple[str | int, ...] = ()) -> tuple[str | int, ...]:
+    """Where in the file one of pydantic's errors is: its location without pydantic's union tags."""
+    return (*prefix, *(part for part in err["loc"] if not _is_union_tag(part)))
 
 
 def _schema_wording(err: Any, loc: tuple[str | int, ...]) -> tuple[str | Wording, Wording | None]:

@@ -10,12 +10,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from mipat.questionnaires.conditions import answer_tests
 from mipat.questionnaires.definition import Question, Questionnaire, bundled_questionnaires
+from mipat.questionnaires.i18n import Text
 from mipat.questionnaires.languages import LANGUAGES, Language
 from mipat.questionnaires.messages import either
-from mipat.questionnaires.model_loading import schema_problems
+from mipat.questionnaires.model_loading import error_location, schema_problem, schema_problems
 from mipat.questionnaires.problems import InputError, Problem, Wording, worded
 from mipat.questionnaires.responses import (
+    EVIDENCE_KINDS,
     ITEM_ID,
     Answer,
     AnswerEntry,
@@ -28,7 +31,9 @@ from mipat.questionnaires.responses import (
     ResponseFile,
 )
 from mipat.questionnaires.safe_text import display_name
-from mipat.questionnaires.source_files import Document, Location, SourceFloat, read_document
+from mipat.questionnaires.source_files import Document, Location, SourceFloat, pointer, read_document
+from mipat.questionnaires.suggestions import choice_hint
+from mipat.questionnaires.ui_strings import ui_strings
 
 YEAR_BOUNDS = (1900, 2100)
 MAX_PROBLEMS = 200  # listed per file; the rest are counted
@@ -282,11 +287,17 @@ class _Checker:
                 parsed[qid] = answer  # comments and evidence on an unanswered question are kept
 
         shown = questionnaire.visible({qid: a.value for qid, a in parsed.items() if a.answered})
+        # A question whose written answer is wrong (already reported) decides nothing: the questions its
+        # answer would show or hide are not said to be hidden, nor those that hang on them in turn.
+        undecided = {qid for qid in raw if _given(raw, qid) and not (qid in parsed and parsed[qid].answered)}
         result: dict[str, Answer] = {}
         for question in questionnaire.questions():
             answer = parsed.get(question.id)
             if question.id not in shown:
-                if answer is not None and answer.answered:
+                gates = {t.question for t in answer_tests(question.show_if)} if question.show_if else set()
+                if gates & undecided:
+                    undecided.add(question.id)
+                elif answer is not None and answer.answered:
                     self.warn(
                         "hidden-answered",
                         worded("v_hidden_answered"),
@@ -338,8 +349,7 @@ class _Checker:
             try:
                 parsed = AnswerEntry.model_validate({k: v for k, v in entry.items() if k in ENTRY_KEYS})
             except ValidationError as exc:
-                for p in schema_problems(self.doc, exc, prefix=loc):
-                    self.problems.append(p.model_copy(update={"question": question.id}))
+                self.model_problems(exc, loc, question.id)
                 return None
             value = check_value(question, parsed.value, (*loc, "value"))
             return Answer(value=value, comment=parsed.comment, evidence=parsed.evidence)
@@ -371,7 +381,7 @@ class _Checker:
             if code not in codes:
                 self.error(
                     "invalid-choice",
-                    _not_a_choice(code, codes, repr(code)),
+                    _not_a_choice(value, _choices(questionnaire, question), _show(value)),
                     loc,
                     question=qid,
                     expected=worded("v_codes", codes=", ".join(codes)),
@@ -393,7 +403,7 @@ class _Checker:
                 if code is None or code not in codes:
                     self.error(
                         "invalid-choice",
-                        _not_a_choice(code, codes, _show(item)),
+                        _not_a_choice(item, _choices(questionnaire, question), _show(item)),
                         (*loc, index),
                         question=qid,
                         expected=worded("v_codes", codes=", ".join(codes)),
@@ -444,9 +454,10 @@ class _Checker:
             kinds = questionnaire.codes(question)
             bad = [(i, p) for i, p in enumerate(partners) if p.kind not in kinds]
             for index, partner in bad:
+                hint = choice_hint(partner.kind, _choices(questionnaire, question))
                 self.error(
                     "invalid-choice",
-                    worded("v_partner_kind", kind=repr(partner.kind)),
+                    _with_hint(worded("v_partner_kind", kind=repr(partner.kind)), hint),
                     (*loc, index, "kind"),
                     question=qid,
                     expected=worded("v_codes", codes=", ".join(kinds)),
@@ -464,9 +475,36 @@ class _Checker:
                 items.append(model.model_validate(item))
             except ValidationError as exc:
                 ok = False
-                for p in schema_problems(self.doc, exc, prefix=(*loc, index)):
-                    self.problems.append(p.model_copy(update={"question": qid}))
+                self.model_problems(exc, (*loc, index), qid)
         return items if ok else None
+
+    def model_problems(self, exc: ValidationError, prefix: Location, qid: str) -> None:
+        """Schema problems inside an answer (its evidence, comment) or an inventory entry, each naming the
+        field it is about: `evidence[0].kind: 'decree' is not an evidence kind`."""
+        for err in exc.errors(include_url=False):
+            loc = error_location(err, prefix)
+            if err["type"] == "literal_error" and loc[-1] == "kind" and "evidence" in loc:
+                kinds = [(kind, None) for kind in EVIDENCE_KINDS]
+                typed = _code_text(err["input"])
+                hint = choice_hint(typed, kinds) if typed is not None else None
+                problem = self.doc.problem(
+                    "schema",
+                    _with_hint(worded("v_evidence_kind", value=_show(err["input"])), hint),
+                    loc,
+                    expected=worded("x_one_of", codes=", ".join(EVIDENCE_KINDS)),
+                )
+            else:
+                problem = schema_problem(self.doc, err, prefix)
+            if qid and loc[:1] == ("answers",) and len(loc) > 2:  # the question is named; name the field too
+                field = pointer(("value", *loc[2:]) if isinstance(loc[2], int) else loc[2:])
+                message = problem.wording or worded("literal", text=problem.message)
+                problem = self.doc.problem(
+                    "schema",
+                    worded("v_at_field", field=field, message=message),
+                    loc,
+                    expected=problem.expected_wording or problem.expected,
+                )
+            self.problems.append(problem.model_copy(update={"question": qid}))
 
     # --- inventory ---------------------------------------------------------------------------
 
@@ -520,10 +558,14 @@ class _Checker:
                     values[key] = value
             comment, evidence = self._item_extras(item, loc)
             visible: dict[str, AnswerValue] = {}
+            undecided = {key for key in fields if _given(item, key) and key not in values}
             for field in questionnaire.inventory.fields:
                 shown = field.show_if is None or field.show_if.holds(visible)
                 if not shown:
-                    if field.id in values:
+                    if field.show_if is not None and {t.question for t in answer_tests(field.show_if)} & undecided:
+                        undecided.add(field.id)
+                        values.pop(field.id, None)
+                    elif field.id in values:
                         self.warn(
                             "hidden-answered",
                             worded("v_field_hidden", label=label, field=repr(field.id)),
@@ -570,11 +612,29 @@ def _given(raw: dict[str, Any], qid: str) -> bool:
     return value not in (None, "", [])
 
 
-def _not_a_choice(code: str | None, codes: list[str], shown: str) -> Wording:
-    """'x is not one of the choices', or the fix when only a leading zero stands between it and a code."""
+def _not_a_choice(value: Any, choices: list[tuple[str, Text | None]], shown: str) -> Wording:
+    """'x is not one of the choices', with the fix when one is likely: the code of a label typed in any
+    language, a near miss, a leading zero too many, or quotes around a code YAML read as a number."""
+    code = _code_text(value)
+    codes = [c for c, _ in choices]
     if code is not None and re.fullmatch(r"0+[0-9]+", code) and code.lstrip("0") in codes:
         return worded("v_leading_zero_code", value=shown, code=code.lstrip("0"))
+    hint = choice_hint(code, choices, unquoted_number=isinstance(value, SourceFloat)) if code is not None else None
+    if hint is not None:
+        return worded("v_not_a_choice_hint", value=shown, hint=hint)
     return worded("v_not_a_choice", value=shown)
+
+
+def _with_hint(message: Wording, hint: Wording | None) -> Wording:
+    return worded("v_hinted", message=message, hint=hint) if hint is not None else message
+
+
+def _choices(questionnaire: Questionnaire, question: Question) -> list[tuple[str, Text | None]]:
+    """The codes a question accepts, each with its label in the three languages."""
+    if question.type == "yes_no":
+        labels = ui_strings().root
+        return [(code, labels.get(code)) for code in question.yes_no_codes()]
+    return [(o.code, o.label) for o in questionnaire.options(question)]
 
 
 def _code_text(value: Any) -> str | None:
@@ -616,5 +676,6 @@ def _range(low: int | None, high: int | None) -> Wording:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    """A value as the file wrote it: a number read from `10.70` is shown as 10.70, never as 10.7."""
+    text = value.text if isinstance(value, SourceFloat) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -37,7 +37,7 @@ ENGLISH = {
 }  # fmt: skip
 # ... except where the same word is also the reader's: "question" and "score" are French, "error" Spanish.
 OWN = {"fr": {"question", "score"}, "es": {"error"}}
-_CODES = re.compile(r"\[[^\]]*\]|(?<!\w)'[^']*'(?!\w)|`[^`]*`|\{[^}]*\}")
+_CODES = re.compile(r"\w+\[\d+\][\w.\[\]]*|\[[^\]]*\]|(?<!\w)'[^']*'(?!\w)|`[^`]*`|\{[^}]*\}")
 
 
 def _strings(value: object) -> list[str]:

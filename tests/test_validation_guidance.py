@@ -58,3 +58,92 @@ def test_a_yaml_syntax_mistake_is_reported_on_its_own_line_with_column_and_hint(
 def test_a_yaml_syntax_hint_is_told_in_the_response_language(tmp_path: Path) -> None:
     output = _validate(_write(tmp_path, "answers:\n  RS.1: national\n\tRS.2: Koranga\n"), "--lang", "fr")
     assert "r.yaml:6\u202f: erreur\u202f: YAML non valide à la colonne 1\u202f: une tabulation" in output
+
+
+# --- Codes YAML reads as numbers ------------------------------------------------------------------------
+
+
+def test_an_unquoted_code_that_is_no_code_is_shown_as_written_with_the_quoted_fix(tmp_path: Path) -> None:
+    path = _write(tmp_path, "inventory:\n  - id: PS-01\n    sdg_targets: [17.10, 10.70]\n")
+    (problem,) = [p for p in _problems(path) if p.code == "invalid-choice"]
+    assert problem.message == "10.70 is not one of the choices; did you mean '10.7'? Write a code in quotes: '10.7'"
+    assert "10.7 is not" not in problem.message
+
+
+def test_an_unquoted_number_never_contradicts_the_list_of_choices(tmp_path: Path) -> None:
+    path = _write(tmp_path, "inventory:\n  - id: PS-01\n    sdg_targets: [17.100]\n")
+    (problem,) = [p for p in _problems(path) if p.code == "invalid-choice"]
+    assert problem.message == "17.100 is not one of the choices; did you mean '17.1'? Write a code in quotes: '17.1'"
+
+
+# --- Did you mean: codes, labels in the respondent's language -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        ("FW.2: oui", "write the code `yes` (the label 'Oui')"),
+        ("FW.2: Partiellement", "write the code `partial` (the label 'Partiellement')"),
+        ("FW.2: sí", "write the code `yes` (the label 'Sí')"),
+        ("FW.2: YES", "did you mean `yes`?"),
+        ("RS.8: [origine, transit]", "did you mean `origin`?"),
+        ("RS.1: Nationale", "did you mean `national`?"),
+    ],
+)
+def test_a_word_in_any_language_suggests_the_code(tmp_path: Path, answer: str, hint: str) -> None:
+    (problem,) = _problems(_write(tmp_path, f"answers:\n  {answer}\n"))
+    assert problem.code == "invalid-choice"
+    assert problem.message.endswith(hint), problem.message
+
+
+def test_the_code_hint_is_told_in_french(tmp_path: Path) -> None:
+    output = _validate(_write(tmp_path, "answers:\n  FW.2: oui\n  RS.8: [origine]\n"))
+    assert "écrivez le code `yes` (le libellé 'Oui')" in output
+    assert "vouliez-vous dire `origin`\u202f?" in output
+
+
+def test_a_word_far_from_every_code_gets_no_guess(tmp_path: Path) -> None:
+    (problem,) = _problems(_write(tmp_path, "answers:\n  FW.2: peut-être\n"))
+    assert problem.message == "'peut-être' is not one of the choices"
+
+
+def test_a_partner_kind_close_to_a_code_is_suggested(tmp_path: Path) -> None:
+    path = _write(tmp_path, "inventory:\n  - id: PS-01\n    partners: [{name: Syndicat, kind: trade_union}]\n")
+    (problem,) = _problems(path)
+    assert "`trade_unions`" in problem.message
+
+
+# --- Evidence kinds and gate questions ----------------------------------------------------------------
+
+WRONG_EVIDENCE = """\
+answers:
+  WOG.1:
+    value: partial
+    evidence:
+      - {title: Décret 2021-114, kind: decree, reference: JO 12}
+  WOG.3: [interior]
+"""
+
+
+def test_a_wrong_evidence_kind_names_the_value_and_the_field(tmp_path: Path) -> None:
+    (problem,) = _problems(_write(tmp_path, WRONG_EVIDENCE))
+    assert problem.question == "WOG.1" and problem.line == 8
+    assert problem.message == "evidence[0].kind: 'decree' is not an evidence kind"
+    assert problem.expected is not None and problem.expected.startswith("one of law, policy, agreement")
+
+
+def test_a_near_miss_evidence_kind_is_suggested(tmp_path: Path) -> None:
+    (problem,) = _problems(_write(tmp_path, WRONG_EVIDENCE.replace("decree", "Polcy")))
+    assert problem.message.endswith("is not an evidence kind; did you mean `policy`?")
+
+
+def test_a_wrong_gate_answer_does_not_also_hide_the_questions_it_gates(tmp_path: Path) -> None:
+    problems = _problems(_write(tmp_path, WRONG_EVIDENCE))
+    assert [p.code for p in problems] == ["schema"]
+    problems = _problems(_write(tmp_path, "answers:\n  WOG.1: oui\n  WOG.3: [interior]\n  WOG.4: yearly\n"))
+    assert [(p.code, p.question) for p in problems] == [("invalid-choice", "WOG.1")]
+
+
+def test_a_valid_gate_answer_still_warns_about_hidden_answers(tmp_path: Path) -> None:
+    problems = _problems(_write(tmp_path, "answers:\n  WOG.1: no\n  WOG.3: [interior]\n"))
+    assert [(p.code, p.question) for p in problems] == [("hidden-answered", "WOG.3")]
