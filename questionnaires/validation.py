@@ -108,7 +108,7 @@ def validate_document(document: Document, questionnaires: Sequence[Questionnaire
     )
     if questionnaire is None:
         return checker.report(None)
-    return checker.report(checker.check(questionnaire))
+    return checker.report(checker.check(questionnaire), questionnaire)
 
 
 class _Checker:
@@ -146,7 +146,7 @@ class _Checker:
         problem = self.doc.problem(code, message, loc, question=question)
         self.problems.append(problem.model_copy(update={"severity": "warning"}))
 
-    def report(self, response: Response | None) -> ValidationReport:
+    def report(self, response: Response | None, questionnaire: Questionnaire | None = None) -> ValidationReport:
         listed = self.problems[:MAX_PROBLEMS]  # schema problems arrive as a list: capped here
         for dropped in self.problems[MAX_PROBLEMS:]:
             if dropped.severity == "error":
@@ -154,7 +154,7 @@ class _Checker:
             else:
                 self.unlisted_warnings += 1
         has_errors = self.unlisted_errors > 0 or any(p.severity == "error" for p in listed)
-        ordered = sorted(listed, key=lambda p: (p.line or 0, p.question or "", p.message))
+        ordered = sorted(listed, key=self.reading_order(questionnaire))
         return ValidationReport(
             file=self.doc.file,
             questionnaire=self.ref,
@@ -165,6 +165,37 @@ class _Checker:
             unlisted_errors=self.unlisted_errors,
             unlisted_warnings=self.unlisted_warnings,
         )
+
+    def reading_order(self, questionnaire: Questionnaire | None) -> Callable[[Problem], tuple[Any, ...]]:
+        """The order a respondent fixes a file in: the envelope first, then the answers in questionnaire
+        order (a question unknown to it right after the answer written before it), then the inventory
+        entry by entry, field by field; within one place, by line."""
+        rank: dict[str, float] = {}
+        if questionnaire is not None:
+            rank = {q.id: float(i) for i, q in enumerate(questionnaire.questions())}
+            answers = self.doc.data.get("answers") if isinstance(self.doc.data, dict) else None
+            before = -0.5
+            for qid in answers if isinstance(answers, dict) else ():
+                if qid in rank:
+                    before = rank[qid]
+                else:
+                    rank[qid] = before + 0.5
+        fields = {f.id: i for i, f in enumerate(questionnaire.inventory.fields)} if questionnaire else {}
+
+        def key(problem: Problem) -> tuple[Any, ...]:
+            path, line = problem.path or "", problem.line or 0
+            entry = re.match(r"inventory\[(\d+)\]\.?([a-z_]*)", path)
+            if entry is not None:
+                place: tuple[Any, ...] = (2, int(entry.group(1)), fields.get(entry.group(2), -1))
+            elif path.startswith("inventory"):
+                place = (2, -1, -1)
+            elif path.startswith("answers") or problem.question in rank:
+                place = (1, rank.get(problem.question or "", -1.0), 0)
+            else:
+                place = (0, 0, 0)
+            return (*place, line, problem.message)
+
+        return key
 
     # --- envelope ----------------------------------------------------------------------------
 
@@ -312,7 +343,7 @@ class _Checker:
                 self.error(
                     "required-missing",
                     worded("v_required_missing"),
-                    ("answers",) if "answers" in self.doc.data else (),
+                    ("answers", question.id) if "answers" in self.doc.data else (),
                     question=question.id,
                     expected=_expected(questionnaire, question),
                 )

@@ -147,3 +147,41 @@ def test_a_wrong_gate_answer_does_not_also_hide_the_questions_it_gates(tmp_path:
 def test_a_valid_gate_answer_still_warns_about_hidden_answers(tmp_path: Path) -> None:
     problems = _problems(_write(tmp_path, "answers:\n  WOG.1: no\n  WOG.3: [interior]\n"))
     assert [(p.code, p.question) for p in problems] == [("hidden-answered", "WOG.3")]
+
+
+# --- Where and in which order -------------------------------------------------------------------------
+
+
+def test_a_required_question_written_empty_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    head = HEAD.replace("status: draft", "status: final")
+    path = _write(tmp_path, "answers:\n  RS.1: national\n  WOG.1: null\n  CAP.1:\n", head=head)
+    problems = _problems(path)
+    assert next(p for p in problems if p.question == "WOG.1").line == 6
+    assert next(p for p in problems if p.question == "CAP.1").line == 7
+    assert next(p for p in problems if p.question == "RS.2").line == 4  # not written at all: the answers line
+
+
+def test_problems_are_listed_in_questionnaire_order(tmp_path: Path) -> None:
+    head = 'questionnaire: {id: mipat-partnerships, version: "1.1.0"}\nstatus: final\n'
+    body = """\
+    answers:
+      CAP.1: [nothing]
+      WGO.2: yes
+      WOG.4: sometimes
+      FW.2: oui
+    inventory:
+      - {id: PS-01, name: x, sdg_targets: [99.9], start_year: 1500}
+    language: xx
+    """
+    problems = [p for p in _problems(_write(tmp_path, body, head=head)) if p.code != "required-missing"]
+    assert [p.path if (p.path or "").startswith("inventory") else p.question or p.path for p in problems] == [
+        "language",
+        "FW.2",
+        "WOG.4",
+        "CAP.1",
+        "WGO.2",  # unknown: right after the answer written before it
+        "inventory[0].start_year",
+        "inventory[0].sdg_targets[0]",
+    ]
+    required = [p.question for p in _problems(_write(tmp_path, body, head=head)) if p.code == "required-missing"]
+    assert required.index("RS.2") < required.index("FW.1") < required.index("WOG.1") < required.index("CAP.2")
