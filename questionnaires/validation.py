@@ -118,6 +118,7 @@ class _Checker:
         self.unlisted_errors = 0
         self.unlisted_warnings = 0
         self.ref: QuestionnaireRef | None = None
+        self.placeholders: set[Location] = set()
         self.status: str | None = None
         data = document.data
         language = data.get("language") if isinstance(data, dict) else None
@@ -274,6 +275,7 @@ class _Checker:
         final = self.status == "final"
         answers = data.get("answers") or {}
         inventory = data.get("inventory") or []
+        self.check_placeholders(questionnaire, data)
         checked_answers = self.check_answers(questionnaire, answers, final=final) if isinstance(answers, dict) else {}
         items = self.check_inventory(questionnaire, inventory, final=final) if isinstance(inventory, list) else []
         if final and envelope is not None and not envelope.respondent.organisation:
@@ -293,6 +295,29 @@ class _Checker:
             answers=checked_answers,
             inventory=items,
         )
+
+    def check_placeholders(self, questionnaire: Questionnaire, data: dict[str, Any]) -> None:
+        """A `...` left from the template is an error where it stands; that value is not checked again."""
+        for loc in _placeholders(data):
+            if loc[:1] == ("questionnaire",):
+                continue
+            question = questionnaire.question(str(loc[1])) if loc[:1] == ("answers",) and len(loc) > 1 else None
+            field = questionnaire.field(str(loc[2])) if loc[:1] == ("inventory",) and len(loc) == 3 else None
+            asked = question or field
+            bare = question is not None and (len(loc) == 2 or loc[2:] == ("value",))
+            message = (
+                worded("v_placeholder", value=repr(_value_at(data, loc)))
+                if question is None or bare  # the line's subject is then the path, or the question itself
+                else worded("v_placeholder_at", key=_answer_field(loc), value=repr(_value_at(data, loc)))
+            )
+            self.error(
+                "placeholder",
+                message,
+                loc,
+                question=question.id if question else None,
+                expected=_expected(questionnaire, asked) if asked and (bare or field) else None,
+            )
+            self.placeholders.add(loc)
 
     # --- answers -----------------------------------------------------------------------------
 
@@ -394,7 +419,7 @@ class _Checker:
         return check
 
     def check_value(self, questionnaire: Questionnaire, question: Question, value: Any, loc: Location) -> AnswerValue:
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or loc in self.placeholders:
             return None
         qtype, qid = question.type, question.id
 
@@ -431,6 +456,8 @@ class _Checker:
             chosen: list[str] = []
             for index, item in enumerate(value):
                 code = _code_text(item)
+                if (*loc, index) in self.placeholders:
+                    continue
                 if code is None or code not in codes:
                     self.error(
                         "invalid-choice",
@@ -514,6 +541,8 @@ class _Checker:
         field it is about: `evidence[0].kind: 'decree' is not an evidence kind`."""
         for err in exc.errors(include_url=False):
             loc = error_location(err, prefix)
+            if loc in self.placeholders:
+                continue
             if err["type"] == "literal_error" and loc[-1] == "kind" and "evidence" in loc:
                 kinds = [(kind, None) for kind in EVIDENCE_KINDS]
                 typed = _code_text(err["input"])
@@ -527,11 +556,10 @@ class _Checker:
             else:
                 problem = schema_problem(self.doc, err, prefix)
             if qid and loc[:1] == ("answers",) and len(loc) > 2:  # the question is named; name the field too
-                field = pointer(("value", *loc[2:]) if isinstance(loc[2], int) else loc[2:])
                 message = problem.wording or worded("literal", text=problem.message)
                 problem = self.doc.problem(
                     "schema",
-                    worded("v_at_field", field=field, message=message),
+                    worded("v_at_field", field=_answer_field(loc), message=message),
                     loc,
                     expected=problem.expected_wording or problem.expected,
                 )
@@ -633,6 +661,32 @@ class _Checker:
             )
             evidence = parsed or []
         return comment, evidence
+
+
+def _answer_field(loc: Location) -> str:
+    """Where inside an answer `answers.<id>.…` is, as its line names it: `evidence[0].kind`, `value[1]`."""
+    inside = loc[2:]
+    return pointer(("value", *inside) if inside and isinstance(inside[0], int) else inside)
+
+
+_PLACEHOLDER = re.compile(r"\s*(?:\.{3,}|…)\s*")
+
+
+def _placeholders(value: Any, loc: Location = ()) -> list[Location]:
+    """Where the file still holds a template placeholder (`...` or `…`) as a value."""
+    if isinstance(value, str):
+        return [loc] if _PLACEHOLDER.fullmatch(value) else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _placeholders(item, (*loc, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _placeholders(item, (*loc, index))]
+    return []
+
+
+def _value_at(data: Any, loc: Location) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
 
 
 def _given(raw: dict[str, Any], qid: str) -> bool:

@@ -185,3 +185,46 @@ def test_problems_are_listed_in_questionnaire_order(tmp_path: Path) -> None:
     ]
     required = [p.question for p in _problems(_write(tmp_path, body, head=head)) if p.code == "required-missing"]
     assert required.index("RS.2") < required.index("FW.1") < required.index("WOG.1") < required.index("CAP.2")
+
+
+# --- Placeholders left from the template --------------------------------------------------------------
+
+
+def test_a_placeholder_left_from_the_template_is_an_error_naming_key_and_line(tmp_path: Path) -> None:
+    body = """\
+    respondent: {organisation: …}
+    answers:
+      RS.2: ...
+      WOG.1: {value: yes, comment: ..., evidence: [{title: Décret, kind: law, reference: ...}]}
+    inventory:
+      - id: PS-01
+        name: ...
+        partners: [{name: ..., kind: state}]
+    """
+    problems = _problems(_write(tmp_path, body))
+    assert all(p.code == "placeholder" for p in problems), [p.describe() for p in problems]
+    found = {(p.line, p.question or p.path, p.message.split(":")[0]) for p in problems}
+    assert found == {
+        (4, "respondent.organisation", "replace the placeholder '…' left from the template with the real value"),
+        (6, "RS.2", "replace the placeholder '...' left from the template with the real value"),
+        (7, "WOG.1", "comment"),
+        (7, "WOG.1", "evidence[0].reference"),
+        (10, "inventory[0].name", "replace the placeholder '...' left from the template with the real value"),
+        (
+            11,
+            "inventory[0].partners[0].name",
+            "replace the placeholder '...' left from the template with the real value",
+        ),
+    }
+
+
+def test_a_placeholder_answer_is_neither_missing_nor_checked_again(tmp_path: Path) -> None:
+    head = HEAD.replace("status: draft", "status: final")
+    problems = _problems(_write(tmp_path, "answers:\n  WOG.1: ...\n  RS.8: [origin, ...]\n", head=head))
+    assert [p.code for p in problems if p.question in ("WOG.1", "RS.8")] == ["placeholder", "placeholder"]
+    assert not [p for p in problems if p.code == "hidden-answered"]
+
+
+def test_a_placeholder_is_told_in_french(tmp_path: Path) -> None:
+    output = _validate(_write(tmp_path, "inventory:\n  - {id: PS-01, name: ...}\n"))
+    assert "inventory[0].name\u202f: remplacez les points de suspension '...' laissés par le modèle" in output
