@@ -40,6 +40,12 @@ def _schema_wording(err: Any, loc: tuple[str | int, ...]) -> tuple[str | Wording
     if kind == "literal_error":
         accepted = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
         return worded("schema_not_accepted", value=_shown(err["input"])), worded("x_one_of", codes=accepted)
+    if kind.startswith("mipat_"):  # our own validators' errors, worded in data/messages.yaml
+        return worded(f"schema_{kind}", value=_shown(err["input"])), None
+    if kind in ("less_than_equal", "less_than", "greater_than", "greater_than_equal"):
+        limit = next(iter(ctx.values()), "")
+        limit = f"{limit:g}" if isinstance(limit, int | float) else limit
+        return worded(f"schema_{kind}", value=_shown(err["input"]), limit=limit), None
     if kind == "string_too_short":
         return worded("schema_too_short", value=_shown(err["input"]), n=ctx.get("min_length")), None
     if kind == "value_error" and "YYYY-MM-DD" in str(ctx.get("error", "")):

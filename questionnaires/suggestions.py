@@ -54,6 +54,9 @@ def choice_hint(
     return worded("v_hint_code", code=f"`{code}`") if code else None
 
 
+ID_CLOSE_ENOUGH = 0.75  # ids share their prefixes (GCM-…), so a looser cut-off suggests unrelated rules
+
+
 def closest(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
     """Known ids closest to `typed`, ignoring case (`gcm-wog-01` is GCM-WOG-01)."""
     by_fold: dict[str, str] = {}
@@ -62,7 +65,7 @@ def closest(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
     exact = by_fold.get(typed.casefold())
     if exact is not None:
         return [exact]
-    return [by_fold[f] for f in difflib.get_close_matches(typed.casefold(), list(by_fold), n=n, cutoff=CLOSE_ENOUGH)]
+    return [by_fold[f] for f in difflib.get_close_matches(typed.casefold(), list(by_fold), n=n, cutoff=ID_CLOSE_ENOUGH)]
 
 
 def _same_number(typed: str, codes: Sequence[str]) -> str | None:

@@ -228,3 +228,57 @@ def test_a_placeholder_answer_is_neither_missing_nor_checked_again(tmp_path: Pat
 def test_a_placeholder_is_told_in_french(tmp_path: Path) -> None:
     output = _validate(_write(tmp_path, "inventory:\n  - {id: PS-01, name: ...}\n"))
     assert "inventory[0].name\u202f: remplacez les points de suspension '...' laissés par le modèle" in output
+
+
+# --- Tailoring files and rule ids ---------------------------------------------------------------------
+
+CITY = str(Path(__file__).resolve().parents[1] / "examples" / "city-es.yaml")
+
+BAD_TAILORING = """\
+packs: [gcm-guiding-principle, sdg-17]
+disable:
+  - {rule: GCM-WOG-1, justification: "Not relevant for this city."}
+  - {rule: GCM-XX-99}
+weights:
+  - {rule: gcm-wos-04, weight: 50, justification: "Whole-of-society matters most here."}
+exceptions:
+  - {rule: GCM-CS-02, justification: short, approver: Director, expires: 2026-02-30}
+"""
+
+
+def test_a_tailoring_file_reports_every_problem_at_once_each_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(BAD_TAILORING)
+    result = CliRunner().invoke(main, ["score", CITY, "--tailoring", str(path), "--lang", "en"])
+    assert result.exit_code == 1
+    lines = [line.strip() for line in result.output.splitlines()]
+    assert lines[0] == f"error: {path}: 8 problems"
+    assert [line.replace(str(tmp_path) + "/", "") for line in lines[1:]] == [
+        "t.yaml:1: error: packs[0]: pack 'gcm-guiding-principle' is not available; did you mean "
+        "`gcm-guiding-principles`? (expected gcm-guiding-principles, gcm-objective-23, sdg-10-7-2-domain-3, sdg-17)",
+        "t.yaml:3: error: disable[0].rule: rule 'GCM-WOG-1' is not in the selected packs; did you mean `GCM-WOG-01`?",
+        "t.yaml:4: error: disable[1].justification: missing key 'justification'",
+        "t.yaml:4: error: disable[1].rule: rule 'GCM-XX-99' is not in the selected packs",
+        "t.yaml:6: error: weights[0].rule: rule 'gcm-wos-04' is not in the selected packs; did you mean `GCM-WOS-04`?",
+        "t.yaml:6: error: weights[0].weight: 50 is more than 10",
+        "t.yaml:8: error: exceptions[0].expires: '2026-02-30' is not a date (YYYY-MM-DD)",
+        "t.yaml:8: error: exceptions[0].justification: a justification must say why in words "
+        "(at least 10 characters, not only spaces or signs)",
+    ]
+
+
+def test_tailoring_problems_are_told_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(BAD_TAILORING)
+    result = CliRunner().invoke(main, ["score", CITY, "--tailoring", str(path), "--lang", "fr"])
+    assert (
+        "la règle 'GCM-WOG-1' ne fait pas partie des jeux de règles choisis\u202f; vouliez-vous dire" in result.output
+    )
+    assert "weights[0].weight\u202f: 50 dépasse 10" in result.output
+
+
+@pytest.mark.parametrize("command", [["rules", "show", "gcm-wog-1"], ["explain", CITY, "GCM-WOG-1", "--lang", "en"]])
+def test_an_unknown_rule_id_suggests_the_closest_rule(command: list[str]) -> None:
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2
+    assert "did you mean `GCM-WOG-01`?" in result.output
