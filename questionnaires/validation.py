@@ -32,7 +32,7 @@ from mipat.questionnaires.responses import (
 )
 from mipat.questionnaires.safe_text import display_name
 from mipat.questionnaires.source_files import Document, Location, SourceFloat, pointer, read_document
-from mipat.questionnaires.suggestions import choice_hint
+from mipat.questionnaires.suggestions import choice_hint, closest
 from mipat.questionnaires.ui_strings import ui_strings
 
 YEAR_BOUNDS = (1900, 2100)
@@ -328,9 +328,13 @@ class _Checker:
             question = questionnaire.question(qid)
             if question is None:
                 close = questionnaire.closest_ids(qid)
+                meant = closest(qid, [q.id for q in questionnaire.questions()], n=1)
+                message = worded(
+                    "v_unknown_question", qid=repr(qid), id=questionnaire.id, version=questionnaire.version
+                )
                 self.error(
                     "unknown-question",
-                    worded("v_unknown_question", qid=repr(qid), id=questionnaire.id, version=questionnaire.version),
+                    _with_hint(message, worded("v_hint_code", code=f"`{meant[0]}`") if meant else None),
                     loc,
                     question=qid,
                     expected=worded("v_known_question", ids=either(close)) if close else worded("v_listed_question"),

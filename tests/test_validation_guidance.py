@@ -282,3 +282,10 @@ def test_an_unknown_rule_id_suggests_the_closest_rule(command: list[str]) -> Non
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 2
     assert "did you mean `GCM-WOG-01`?" in result.output
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("wog.1", "WOG.1"), ("WGO.2", "WOG.2"), ("RS.11", "RS.1")])
+def test_an_unknown_question_id_suggests_the_closest_question(tmp_path: Path, typed: str, meant: str) -> None:
+    (problem,) = _problems(_write(tmp_path, f"answers:\n  {typed}: yes\n"))
+    assert problem.code == "unknown-question"
+    assert problem.message.endswith(f"; did you mean `{meant}`?")
