@@ -638,11 +638,11 @@ class _Checker:
                     continue
                 if field.id in values:
                     visible[field.id] = values[field.id]
-                elif final and field.required:
+                elif final and field.required and not _given(item, field.id):  # a wrong value is told once
                     self.error(
                         "required-missing",
                         worded("v_field_required", label=label, field=repr(field.id)),
-                        loc,
+                        (*loc, field.id),  # the field's line when it is written empty, else the entry's
                         expected=_expected(questionnaire, field),
                     )
             if item_id is not None:

@@ -289,3 +289,15 @@ def test_an_unknown_question_id_suggests_the_closest_question(tmp_path: Path, ty
     (problem,) = _problems(_write(tmp_path, f"answers:\n  {typed}: yes\n"))
     assert problem.code == "unknown-question"
     assert problem.message.endswith(f"; did you mean `{meant}`?")
+
+
+def test_a_wrong_inventory_value_is_not_also_reported_missing(tmp_path: Path) -> None:
+    head = HEAD.replace("status: draft", "status: final")
+    body = "inventory:\n  - id: PS-01\n    formalised: maybe\n    funded:\n"
+    problems = [p for p in _problems(_write(tmp_path, body, head=head)) if (p.path or "").startswith("inventory")]
+    formalised = [p.code for p in problems if p.path == "inventory[0].formalised"]
+    assert formalised == ["invalid-choice"]
+    funded = next(p for p in problems if p.path == "inventory[0].funded")
+    assert (funded.code, funded.line) == ("required-missing", 7)  # written empty: its own line
+    fields = [p.path for p in problems]
+    assert fields.index("inventory[0].instrument") < fields.index("inventory[0].formalised")  # field order
