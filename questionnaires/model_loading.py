@@ -46,6 +46,12 @@ def _schema_wording(err: Any, loc: tuple[str | int, ...]) -> tuple[str | Wording
         limit = next(iter(ctx.values()), "")
         limit = f"{limit:g}" if isinstance(limit, int | float) else limit
         return worded(f"schema_{kind}", value=_shown(err["input"]), limit=limit), None
+    if kind in _TYPE_WORDS:
+        return worded(_TYPE_WORDS[kind], value=_shown(err["input"])), None
+    if kind == "string_too_long":
+        return worded("schema_too_long", value=_shown(err["input"]), n=ctx.get("max_length")), None
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return worded("schema_empty"), None
     if kind == "string_too_short":
         return worded("schema_too_short", value=_shown(err["input"]), n=ctx.get("min_length")), None
     if kind == "value_error" and "YYYY-MM-DD" in str(ctx.get("error", "")):
@@ -53,6 +59,22 @@ def _schema_wording(err: Any, loc: tuple[str | int, ...]) -> tuple[str | Wording
     if kind == "value_error" and ctx.get("error") is not None:
         return str(ctx["error"]), None  # our own validator's words, without pydantic's "Value error, "
     return err["msg"], None
+
+
+# pydantic's type errors a person can cause by writing a value of the wrong shape.
+_TYPE_WORDS = {
+    "string_type": "schema_not_text",
+    "list_type": "schema_not_list",
+    "dict_type": "schema_not_mapping",
+    "model_type": "schema_not_mapping",
+    "model_attributes_type": "schema_not_mapping",
+    "int_type": "schema_not_whole",
+    "int_parsing": "schema_not_whole",
+    "float_type": "schema_not_number",
+    "float_parsing": "schema_not_number",
+    "bool_type": "schema_not_bool",
+    "bool_parsing": "schema_not_bool",
+}
 
 
 def _shown(value: Any) -> str:

@@ -301,3 +301,34 @@ def test_a_wrong_inventory_value_is_not_also_reported_missing(tmp_path: Path) ->
     assert (funded.code, funded.line) == ("required-missing", 7)  # written empty: its own line
     fields = [p.path for p in problems]
     assert fields.index("inventory[0].instrument") < fields.index("inventory[0].formalised")  # field order
+
+
+# --- In the respondent's language -----------------------------------------------------------------------
+
+
+def test_values_of_the_wrong_shape_are_told_in_french_not_in_pydantic_english(tmp_path: Path) -> None:
+    body = """\
+    respondent: {organisation: [Ministère]}
+    answers:
+      WOG.1: {value: yes, comment: [x], evidence: {title: Décret}}
+      WOG.2: {value: law, evidence: [{title: "", kind: law}, loose]}
+    inventory:
+      - {id: PS-01, partners: [{name: 3, kind: state}]}
+    """
+    output = _validate(_write(tmp_path, body))
+    assert "Input should" not in output
+    assert "respondent.organisation\u202f: ['Ministère'] n'est pas du texte" in output
+    assert "question WOG.1\u202f: evidence\u202f: {'title': 'Décret'} n'est pas une liste" in output
+    assert "question WOG.2\u202f: evidence[0].title\u202f: le texte est vide" in output
+    assert "question WOG.2\u202f: evidence[1]\u202f: 'loose' n'est pas un ensemble de clés et de valeurs" in output
+    assert "inventory[0].partners[0].name\u202f: 3 n'est pas du texte" in output
+
+
+def test_every_guidance_message_is_written_in_the_three_languages() -> None:
+    from mipat.questionnaires.messages import messages
+
+    keys = [k for k in messages().root if k.startswith(("yaml_hint_", "v_hint", "v_placeholder", "t_", "schema_"))]
+    assert len(keys) > 20
+    for key in keys:
+        entry = messages().root[key]
+        assert all(getattr(entry, lang) for lang in ("en", "fr", "es")), key
