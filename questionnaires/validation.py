@@ -31,7 +31,7 @@ from mipat.questionnaires.responses import (
     ResponseFile,
 )
 from mipat.questionnaires.safe_text import display_name
-from mipat.questionnaires.source_files import Document, Location, SourceFloat, pointer, read_document
+from mipat.questionnaires.source_files import Document, Location, SourceFloat, pointer, read_document, read_text
 from mipat.questionnaires.suggestions import choice_hint, closest
 from mipat.questionnaires.ui_strings import ui_strings
 
@@ -92,8 +92,20 @@ def validate_file(
     try:
         document = read_document(path, display=name)
     except InputError as exc:
-        return ValidationReport(file=name, problems=exc.problems)
+        return ValidationReport(file=name, problems=exc.problems, language=_declared_language(path))
     return validate_document(document, questionnaires)
+
+
+_LANGUAGE_LINE = re.compile(r'^language:\s*["\']?(en|fr|es)["\']?\s*(?:#.*)?$', re.MULTILINE)
+
+
+def _declared_language(path: Path) -> Language | None:
+    """The `language:` line of a file that could not be parsed, so its syntax error is told in that language."""
+    try:
+        found = _LANGUAGE_LINE.search(read_text(path))
+    except InputError:
+        return None
+    return found.group(1) if found else None  # type: ignore[return-value]
 
 
 def load_response(path: Path, *, display: str | None = None) -> Response:

@@ -56,8 +56,12 @@ def test_a_yaml_syntax_mistake_is_reported_on_its_own_line_with_column_and_hint(
 
 
 def test_a_yaml_syntax_hint_is_told_in_the_response_language(tmp_path: Path) -> None:
-    output = _validate(_write(tmp_path, "answers:\n  RS.1: national\n\tRS.2: Koranga\n"), "--lang", "fr")
+    output = _validate(_write(tmp_path, "answers:\n  RS.1: national\n\tRS.2: Koranga\n"))  # language: fr, no --lang
     assert "r.yaml:6\u202f: erreur\u202f: YAML non valide à la colonne 1\u202f: une tabulation" in output
+    spanish = _write(tmp_path, "answers:\n  RS.1: national\n  RS.2 Koranga\n", head=HEAD.replace("fr", "es"))
+    assert "falta el signo de dos puntos después de la clave de esta línea; escriba `RS.2: Koranga`" in _validate(
+        spanish
+    )
 
 
 # --- Codes YAML reads as numbers ------------------------------------------------------------------------
