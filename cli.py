@@ -533,13 +533,14 @@ def explain(
     _remember_lang(click.get_current_context(), None, lang or assessment.language)  # type: ignore[arg-type]
     result = assessment.rule(rule_id)
     if result is None:
-        import difflib
-
         from mipat.questionnaires.problems import UsageError, worded
+        from mipat.questionnaires.suggestions import closest
 
         known = sorted(r.rule_id for r in assessment.rules)
-        close = difflib.get_close_matches(rule_id.upper(), known, n=3) or known[:5]
-        raise UsageError(worded("cli_unknown_rule", rule=repr(rule_id), examples=", ".join(close)))
+        close = closest(rule_id, known, n=1)
+        if close:
+            raise UsageError(worded("cli_unknown_rule_close", rule=repr(rule_id), close=f"`{close[0]}`"))
+        raise UsageError(worded("cli_unknown_rule", rule=repr(rule_id), examples=", ".join(known[:5])))
     if as_json:
         click.echo(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2, sort_keys=True))
         return
@@ -627,6 +628,11 @@ def rules_show(rule_id: str, packs: tuple[Path, ...], lang: str) -> None:
 
     found = [(lp, r) for lp in available_packs(packs) for r in lp.pack.rules if r.id == rule_id]
     if not found:
+        from mipat.questionnaires.suggestions import closest
+
+        close = closest(rule_id, [r.id for lp in available_packs(packs) for r in lp.pack.rules], n=1)
+        if close:
+            raise UsageError(worded("cli_no_rule_close", rule=repr(rule_id), close=f"`{close[0]}`"))
         raise UsageError(worded("cli_no_rule", rule=repr(rule_id)))
     loaded, rule = found[0]
     click.echo(render_rule(loaded.pack, rule, lang, width=_width(True)), nl=False)  # type: ignore[arg-type]

@@ -17,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from mipat.questionnaires.model_loading import schema_problems
-from mipat.questionnaires.problems import InputError
+from mipat.questionnaires.problems import InputError, Problem, Wording, worded
 from mipat.questionnaires.source_files import Document, read_document
+from mipat.questionnaires.suggestions import closest
 from mipat.rules.packs import LoadedPack
 
 
@@ -37,7 +39,10 @@ MAX_JUSTIFICATION = 2000  # characters: a justification is a paragraph of the re
 def _words(value: str) -> str:
     """A justification an auditor can read: at least 10 characters and three letters besides spaces."""
     if len(value.strip()) < 10 or sum(c.isalpha() for c in value) < 3:
-        raise ValueError("a justification must say why in words (at least 10 characters, not only spaces or signs)")
+        raise PydanticCustomError(
+            "mipat_justification",
+            "a justification must say why in words (at least 10 characters, not only spaces or signs)",
+        )
     return value
 
 
@@ -64,7 +69,10 @@ class Exception_(_Model):
     @field_validator("expires")
     @classmethod
     def _date(cls, value: str) -> str:
-        dt.date.fromisoformat(value)
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("mipat_full_date", "{value} is not a date YYYY-MM-DD", {"value": value}) from None
         return value
 
     def active_on(self, day: dt.date) -> bool:
@@ -87,65 +95,84 @@ class LoadedTailoring(_Model):
 def load_tailoring(path: Path, packs: list[LoadedPack]) -> LoadedTailoring:
     """Validate a tailoring file against the packs available; every problem is located."""
     document = read_document(path)
+    problems: list[Problem] = []
+    tailoring: Tailoring | None = None
     try:
         tailoring = Tailoring.model_validate(document.data)
     except ValidationError as exc:
-        raise InputError(f"{document.file}: invalid tailoring file", schema_problems(document, exc)) from None
-    problems = _check_ids(tailoring, document, packs)
-    if problems:
-        raise InputError(f"{document.file}: {len(problems)} problem(s)", problems)
+        problems += schema_problems(document, exc)
+    # Rule and pack ids are checked even when the schema is not met, so every problem is told at once.
+    problems += _check_ids(document.data if isinstance(document.data, dict) else {}, document, packs)
+    if problems or tailoring is None:
+        problems.sort(key=lambda p: (p.line or 0, p.path or ""))
+        count = Wording(key="n_problems", count=len(problems))
+        raise InputError(worded("cli_file_errors", file=document.file, errors=count), problems)
     return LoadedTailoring(
         tailoring=tailoring, file=document.file, sha256=hashlib.sha256(path.read_bytes()).hexdigest()
     )
 
 
-def _check_ids(tailoring: Tailoring, document: Document, packs: list[LoadedPack]) -> list:
+def _listed(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
+def _check_ids(data: dict[str, Any], document: Document, packs: list[LoadedPack]) -> list[Problem]:
+    """Unknown packs and rules, rules named twice, rules both disabled and excepted: read from the file
+    as written, so they are found alongside the schema problems."""
     problems = []
     pack_ids = [p.pack.id for p in packs]
-    for index, pid in enumerate(tailoring.packs or []):
-        if pid not in pack_ids:
+    chosen = data.get("packs")
+    for index, pid in enumerate(_listed(data, "packs")):
+        if isinstance(pid, str) and pid not in pack_ids:
             problems.append(
                 document.problem(
-                    "unknown-pack", f"pack {pid!r} is not available", ("packs", index), expected=", ".join(pack_ids)
+                    "unknown-pack",
+                    _hinted(worded("t_unknown_pack", pack=repr(pid)), closest(pid, pack_ids, n=1)),
+                    ("packs", index),
+                    expected=", ".join(pack_ids),
                 )
             )
-    if tailoring.packs == []:
+    if chosen == []:
         problems.append(
-            document.problem(
-                "no-pack",
-                "packs: [] selects no pack, so nothing would be scored",
-                ("packs",),
-                expected="at least one pack id, or no packs entry to use every pack",
-            )
+            document.problem("no-pack", worded("t_no_pack"), ("packs",), expected=worded("t_no_pack_expected"))
         )
-    selected = [p for p in packs if tailoring.packs is None or p.pack.id in tailoring.packs]
-    rule_ids = {r.id for p in selected for r in p.pack.rules}
-    seen: dict[tuple[str, str], int] = {}
+    # A misspelt pack id is told once: the rules are then checked against every pack, not reported unknown.
+    known = isinstance(chosen, list) and all(pid in pack_ids for pid in chosen)
+    selected = [p for p in packs if not known or p.pack.id in chosen]
+    rule_ids = sorted({r.id for p in selected for r in p.pack.rules})
+    seen: set[tuple[str, str]] = set()
     for section in ("disable", "weights", "exceptions"):
-        for index, item in enumerate(getattr(tailoring, section)):
-            if item.rule not in rule_ids:
+        for index, item in enumerate(_listed(data, section)):
+            rule = item.get("rule") if isinstance(item, dict) else None
+            if not isinstance(rule, str):
+                continue  # a schema problem, already told
+            if rule not in rule_ids:
                 problems.append(
                     document.problem(
-                        "unknown-rule", f"rule {item.rule!r} is not in the selected packs", (section, index, "rule")
+                        "unknown-rule",
+                        _hinted(worded("t_unknown_rule", rule=repr(rule)), closest(rule, rule_ids, n=1)),
+                        (section, index, "rule"),
                     )
                 )
-            key = (section, item.rule)
-            if key in seen:
+            if (section, rule) in seen:
                 problems.append(
                     document.problem(
-                        "duplicate-rule", f"rule {item.rule} appears twice under {section}", (section, index, "rule")
+                        "duplicate-rule", worded("t_rule_twice", rule=rule, section=section), (section, index, "rule")
                     )
                 )
-            seen[key] = index
-    excepted = {item.rule for item in tailoring.exceptions}
-    for index, item in enumerate(tailoring.disable):
-        if item.rule in excepted:
+            seen.add((section, rule))
+    excepted = {item.get("rule") for item in _listed(data, "exceptions") if isinstance(item, dict)}
+    for index, item in enumerate(_listed(data, "disable")):
+        rule = item.get("rule") if isinstance(item, dict) else None
+        if isinstance(rule, str) and rule in excepted:
             problems.append(
                 document.problem(
-                    "disabled-and-excepted",
-                    f"rule {item.rule} is both disabled and granted an exception; a disabled rule is not scored, "
-                    "so keep one of the two",
-                    ("disable", index, "rule"),
+                    "disabled-and-excepted", worded("t_disabled_and_excepted", rule=rule), ("disable", index, "rule")
                 )
             )
     return problems
+
+
+def _hinted(message: Wording, close: list[str]) -> Wording:
+    return worded("v_hinted", message=message, hint=worded("v_hint_code", code=f"`{close[0]}`")) if close else message

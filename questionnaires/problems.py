@@ -103,7 +103,7 @@ class Problem(BaseModel):
         if self.line is not None:
             where += f":{self.line}"
         parts = [where, self.severity]
-        if self.question:
+        if self.question and not (self.path or "").startswith("inventory"):  # an inventory field is no question
             parts.append(f"question {self.question}")
         elif self.path:
             parts.append(self.path)

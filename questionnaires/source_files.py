@@ -213,16 +213,63 @@ def parse_yaml(text: str, name: str) -> Document:
     try:
         return _Composer(events, name).document()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        message = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
-        raise _fail(name, "yaml-syntax", worded("file_bad_yaml", detail=message), line) from None
+        line, message = _syntax_error(exc, text)
+        raise _fail(name, "yaml-syntax", message, line) from None
     except yaml.reader.ReaderError as exc:
         raise _control_character(exc, text, name) from None
     except yaml.YAMLError as exc:
         raise _fail(name, "yaml-syntax", f"invalid YAML: {exc}") from None
     finally:
         events.dispose()
+
+
+# What the parser says (libyaml's words, then PyYAML's), which mark is the mistake's own and the hint
+# a person needs. The parser notices a missing colon or an unclosed bracket or quote only lines
+# later; the context mark is where the key, bracket or quote started, which is where to fix it.
+_SYNTAX_HINTS: tuple[tuple[str, bool, str], ...] = (
+    ("tab character", False, "yaml_hint_tab"),
+    ("'\\t'", False, "yaml_hint_tab"),
+    ("could not find expected ':'", True, "yaml_hint_colon"),
+    ("quoted scalar found unexpected end of stream", True, "yaml_hint_quote"),
+    ("quoted scalar found unexpected document", True, "yaml_hint_quote"),
+    ("flow sequence", True, "yaml_hint_bracket"),
+    ("flow mapping", True, "yaml_hint_brace"),
+    ("mapping values are not allowed", False, "yaml_hint_value_colon"),
+    ("did not find expected key", False, "yaml_hint_indent"),
+    ("expected <block end>", False, "yaml_hint_indent"),
+)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> tuple[int | None, Wording]:
+    """The line and column of a YAML syntax mistake, with a plain hint when the mistake is a common one."""
+    said = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+    for words, at_context, hint in _SYNTAX_HINTS:
+        if words in said:
+            mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
+            if mark is None:
+                break
+            quote = _character_at(text, mark) if hint == "yaml_hint_quote" else ""
+            said_as = worded(hint, quote=quote or '"', example=_with_colon(text, mark), sign="': '")
+            return mark.line + 1, worded("file_yaml_mistake", column=mark.column + 1, hint=said_as)
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return None, worded("file_bad_yaml", detail=said)
+    return mark.line + 1, worded("file_bad_yaml_at", detail=said, column=mark.column + 1)
+
+
+def _with_colon(text: str, mark: yaml.Mark) -> str:
+    """The line at `mark` as a key and its value (`STA.1 3` → `STA.1: 3`), for the missing-colon hint."""
+    lines = text.splitlines()
+    written = lines[mark.line].strip() if 0 <= mark.line < len(lines) else ""
+    key, _, value = written.partition(" ")
+    return f"`{key}: {value.strip()}`" if key and value.strip() else "`key: value`"
+
+
+def _character_at(text: str, mark: yaml.Mark) -> str:
+    lines = text.splitlines()
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def _control_character(exc: yaml.reader.ReaderError, text: str, name: str) -> InputError:

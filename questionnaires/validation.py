@@ -10,12 +10,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from mipat.questionnaires.conditions import answer_tests
 from mipat.questionnaires.definition import Question, Questionnaire, bundled_questionnaires
+from mipat.questionnaires.i18n import Text
 from mipat.questionnaires.languages import LANGUAGES, Language
 from mipat.questionnaires.messages import either
-from mipat.questionnaires.model_loading import schema_problems
+from mipat.questionnaires.model_loading import error_location, schema_problem, schema_problems
 from mipat.questionnaires.problems import InputError, Problem, Wording, worded
 from mipat.questionnaires.responses import (
+    EVIDENCE_KINDS,
     ITEM_ID,
     Answer,
     AnswerEntry,
@@ -28,7 +31,9 @@ from mipat.questionnaires.responses import (
     ResponseFile,
 )
 from mipat.questionnaires.safe_text import display_name
-from mipat.questionnaires.source_files import Document, Location, SourceFloat, read_document
+from mipat.questionnaires.source_files import Document, Location, SourceFloat, pointer, read_document, read_text
+from mipat.questionnaires.suggestions import choice_hint, closest
+from mipat.questionnaires.ui_strings import ui_strings
 
 YEAR_BOUNDS = (1900, 2100)
 MAX_PROBLEMS = 200  # listed per file; the rest are counted
@@ -87,8 +92,20 @@ def validate_file(
     try:
         document = read_document(path, display=name)
     except InputError as exc:
-        return ValidationReport(file=name, problems=exc.problems)
+        return ValidationReport(file=name, problems=exc.problems, language=_declared_language(path))
     return validate_document(document, questionnaires)
+
+
+_LANGUAGE_LINE = re.compile(r'^language:\s*["\']?(en|fr|es)["\']?\s*(?:#.*)?$', re.MULTILINE)
+
+
+def _declared_language(path: Path) -> Language | None:
+    """The `language:` line of a file that could not be parsed, so its syntax error is told in that language."""
+    try:
+        found = _LANGUAGE_LINE.search(read_text(path))
+    except InputError:
+        return None
+    return found.group(1) if found else None  # type: ignore[return-value]
 
 
 def load_response(path: Path, *, display: str | None = None) -> Response:
@@ -103,7 +120,7 @@ def validate_document(document: Document, questionnaires: Sequence[Questionnaire
     )
     if questionnaire is None:
         return checker.report(None)
-    return checker.report(checker.check(questionnaire))
+    return checker.report(checker.check(questionnaire), questionnaire)
 
 
 class _Checker:
@@ -113,6 +130,7 @@ class _Checker:
         self.unlisted_errors = 0
         self.unlisted_warnings = 0
         self.ref: QuestionnaireRef | None = None
+        self.placeholders: set[Location] = set()
         self.status: str | None = None
         data = document.data
         language = data.get("language") if isinstance(data, dict) else None
@@ -141,7 +159,7 @@ class _Checker:
         problem = self.doc.problem(code, message, loc, question=question)
         self.problems.append(problem.model_copy(update={"severity": "warning"}))
 
-    def report(self, response: Response | None) -> ValidationReport:
+    def report(self, response: Response | None, questionnaire: Questionnaire | None = None) -> ValidationReport:
         listed = self.problems[:MAX_PROBLEMS]  # schema problems arrive as a list: capped here
         for dropped in self.problems[MAX_PROBLEMS:]:
             if dropped.severity == "error":
@@ -149,7 +167,7 @@ class _Checker:
             else:
                 self.unlisted_warnings += 1
         has_errors = self.unlisted_errors > 0 or any(p.severity == "error" for p in listed)
-        ordered = sorted(listed, key=lambda p: (p.line or 0, p.question or "", p.message))
+        ordered = sorted(listed, key=self.reading_order(questionnaire))
         return ValidationReport(
             file=self.doc.file,
             questionnaire=self.ref,
@@ -160,6 +178,37 @@ class _Checker:
             unlisted_errors=self.unlisted_errors,
             unlisted_warnings=self.unlisted_warnings,
         )
+
+    def reading_order(self, questionnaire: Questionnaire | None) -> Callable[[Problem], tuple[Any, ...]]:
+        """The order a respondent fixes a file in: the envelope first, then the answers in questionnaire
+        order (a question unknown to it right after the answer written before it), then the inventory
+        entry by entry, field by field; within one place, by line."""
+        rank: dict[str, float] = {}
+        if questionnaire is not None:
+            rank = {q.id: float(i) for i, q in enumerate(questionnaire.questions())}
+            answers = self.doc.data.get("answers") if isinstance(self.doc.data, dict) else None
+            before = -0.5
+            for qid in answers if isinstance(answers, dict) else ():
+                if qid in rank:
+                    before = rank[qid]
+                else:
+                    rank[qid] = before + 0.5
+        fields = {f.id: i for i, f in enumerate(questionnaire.inventory.fields)} if questionnaire else {}
+
+        def key(problem: Problem) -> tuple[Any, ...]:
+            path, line = problem.path or "", problem.line or 0
+            entry = re.match(r"inventory\[(\d+)\]\.?([a-z_]*)", path)
+            if entry is not None:
+                place: tuple[Any, ...] = (2, int(entry.group(1)), fields.get(entry.group(2), -1))
+            elif path.startswith("inventory"):
+                place = (2, -1, -1)
+            elif path.startswith("answers") or problem.question in rank:
+                place = (1, rank.get(problem.question or "", -1.0), 0)
+            else:
+                place = (0, 0, 0)
+            return (*place, line, problem.message)
+
+        return key
 
     # --- envelope ----------------------------------------------------------------------------
 
@@ -238,6 +287,7 @@ class _Checker:
         final = self.status == "final"
         answers = data.get("answers") or {}
         inventory = data.get("inventory") or []
+        self.check_placeholders(questionnaire, data)
         checked_answers = self.check_answers(questionnaire, answers, final=final) if isinstance(answers, dict) else {}
         items = self.check_inventory(questionnaire, inventory, final=final) if isinstance(inventory, list) else []
         if final and envelope is not None and not envelope.respondent.organisation:
@@ -258,6 +308,29 @@ class _Checker:
             inventory=items,
         )
 
+    def check_placeholders(self, questionnaire: Questionnaire, data: dict[str, Any]) -> None:
+        """A `...` left from the template is an error where it stands; that value is not checked again."""
+        for loc in _placeholders(data):
+            if loc[:1] == ("questionnaire",):
+                continue
+            question = questionnaire.question(str(loc[1])) if loc[:1] == ("answers",) and len(loc) > 1 else None
+            field = questionnaire.field(str(loc[2])) if loc[:1] == ("inventory",) and len(loc) == 3 else None
+            asked = question or field
+            bare = question is not None and (len(loc) == 2 or loc[2:] == ("value",))
+            message = (
+                worded("v_placeholder", value=repr(_value_at(data, loc)))
+                if question is None or bare  # the line's subject is then the path, or the question itself
+                else worded("v_placeholder_at", key=_answer_field(loc), value=repr(_value_at(data, loc)))
+            )
+            self.error(
+                "placeholder",
+                message,
+                loc,
+                question=question.id if question else None,
+                expected=_expected(questionnaire, asked) if asked and (bare or field) else None,
+            )
+            self.placeholders.add(loc)
+
     # --- answers -----------------------------------------------------------------------------
 
     def check_answers(self, questionnaire: Questionnaire, raw: dict[str, Any], *, final: bool) -> dict[str, Answer]:
@@ -267,9 +340,13 @@ class _Checker:
             question = questionnaire.question(qid)
             if question is None:
                 close = questionnaire.closest_ids(qid)
+                meant = closest(qid, [q.id for q in questionnaire.questions()], n=1)
+                message = worded(
+                    "v_unknown_question", qid=repr(qid), id=questionnaire.id, version=questionnaire.version
+                )
                 self.error(
                     "unknown-question",
-                    worded("v_unknown_question", qid=repr(qid), id=questionnaire.id, version=questionnaire.version),
+                    _with_hint(message, worded("v_hint_code", code=f"`{meant[0]}`") if meant else None),
                     loc,
                     question=qid,
                     expected=worded("v_known_question", ids=either(close)) if close else worded("v_listed_question"),
@@ -282,11 +359,17 @@ class _Checker:
                 parsed[qid] = answer  # comments and evidence on an unanswered question are kept
 
         shown = questionnaire.visible({qid: a.value for qid, a in parsed.items() if a.answered})
+        # A question whose written answer is wrong (already reported) decides nothing: the questions its
+        # answer would show or hide are not said to be hidden, nor those that hang on them in turn.
+        undecided = {qid for qid in raw if _given(raw, qid) and not (qid in parsed and parsed[qid].answered)}
         result: dict[str, Answer] = {}
         for question in questionnaire.questions():
             answer = parsed.get(question.id)
             if question.id not in shown:
-                if answer is not None and answer.answered:
+                gates = {t.question for t in answer_tests(question.show_if)} if question.show_if else set()
+                if gates & undecided:
+                    undecided.add(question.id)
+                elif answer is not None and answer.answered:
                     self.warn(
                         "hidden-answered",
                         worded("v_hidden_answered"),
@@ -301,7 +384,7 @@ class _Checker:
                 self.error(
                     "required-missing",
                     worded("v_required_missing"),
-                    ("answers",) if "answers" in self.doc.data else (),
+                    ("answers", question.id) if "answers" in self.doc.data else (),
                     question=question.id,
                     expected=_expected(questionnaire, question),
                 )
@@ -338,8 +421,7 @@ class _Checker:
             try:
                 parsed = AnswerEntry.model_validate({k: v for k, v in entry.items() if k in ENTRY_KEYS})
             except ValidationError as exc:
-                for p in schema_problems(self.doc, exc, prefix=loc):
-                    self.problems.append(p.model_copy(update={"question": question.id}))
+                self.model_problems(exc, loc, question.id)
                 return None
             value = check_value(question, parsed.value, (*loc, "value"))
             return Answer(value=value, comment=parsed.comment, evidence=parsed.evidence)
@@ -353,7 +435,7 @@ class _Checker:
         return check
 
     def check_value(self, questionnaire: Questionnaire, question: Question, value: Any, loc: Location) -> AnswerValue:
-        if value is None or value == "" or value == []:
+        if value is None or value == "" or value == [] or loc in self.placeholders:
             return None
         qtype, qid = question.type, question.id
 
@@ -371,7 +453,7 @@ class _Checker:
             if code not in codes:
                 self.error(
                     "invalid-choice",
-                    _not_a_choice(code, codes, repr(code)),
+                    _not_a_choice(value, _choices(questionnaire, question), _show(value)),
                     loc,
                     question=qid,
                     expected=worded("v_codes", codes=", ".join(codes)),
@@ -390,10 +472,12 @@ class _Checker:
             chosen: list[str] = []
             for index, item in enumerate(value):
                 code = _code_text(item)
+                if (*loc, index) in self.placeholders:
+                    continue
                 if code is None or code not in codes:
                     self.error(
                         "invalid-choice",
-                        _not_a_choice(code, codes, _show(item)),
+                        _not_a_choice(item, _choices(questionnaire, question), _show(item)),
                         (*loc, index),
                         question=qid,
                         expected=worded("v_codes", codes=", ".join(codes)),
@@ -444,9 +528,10 @@ class _Checker:
             kinds = questionnaire.codes(question)
             bad = [(i, p) for i, p in enumerate(partners) if p.kind not in kinds]
             for index, partner in bad:
+                hint = choice_hint(partner.kind, _choices(questionnaire, question))
                 self.error(
                     "invalid-choice",
-                    worded("v_partner_kind", kind=repr(partner.kind)),
+                    _with_hint(worded("v_partner_kind", kind=repr(partner.kind)), hint),
                     (*loc, index, "kind"),
                     question=qid,
                     expected=worded("v_codes", codes=", ".join(kinds)),
@@ -464,9 +549,37 @@ class _Checker:
                 items.append(model.model_validate(item))
             except ValidationError as exc:
                 ok = False
-                for p in schema_problems(self.doc, exc, prefix=(*loc, index)):
-                    self.problems.append(p.model_copy(update={"question": qid}))
+                self.model_problems(exc, (*loc, index), qid)
         return items if ok else None
+
+    def model_problems(self, exc: ValidationError, prefix: Location, qid: str) -> None:
+        """Schema problems inside an answer (its evidence, comment) or an inventory entry, each naming the
+        field it is about: `evidence[0].kind: 'decree' is not an evidence kind`."""
+        for err in exc.errors(include_url=False):
+            loc = error_location(err, prefix)
+            if loc in self.placeholders:
+                continue
+            if err["type"] == "literal_error" and loc[-1] == "kind" and "evidence" in loc:
+                kinds = [(kind, None) for kind in EVIDENCE_KINDS]
+                typed = _code_text(err["input"])
+                hint = choice_hint(typed, kinds) if typed is not None else None
+                problem = self.doc.problem(
+                    "schema",
+                    _with_hint(worded("v_evidence_kind", value=_show(err["input"])), hint),
+                    loc,
+                    expected=worded("x_one_of", codes=", ".join(EVIDENCE_KINDS)),
+                )
+            else:
+                problem = schema_problem(self.doc, err, prefix)
+            if qid and loc[:1] == ("answers",) and len(loc) > 2:  # the question is named; name the field too
+                message = problem.wording or worded("literal", text=problem.message)
+                problem = self.doc.problem(
+                    "schema",
+                    worded("v_at_field", field=_answer_field(loc), message=message),
+                    loc,
+                    expected=problem.expected_wording or problem.expected,
+                )
+            self.problems.append(problem.model_copy(update={"question": qid}))
 
     # --- inventory ---------------------------------------------------------------------------
 
@@ -520,10 +633,14 @@ class _Checker:
                     values[key] = value
             comment, evidence = self._item_extras(item, loc)
             visible: dict[str, AnswerValue] = {}
+            undecided = {key for key in fields if _given(item, key) and key not in values}
             for field in questionnaire.inventory.fields:
                 shown = field.show_if is None or field.show_if.holds(visible)
                 if not shown:
-                    if field.id in values:
+                    if field.show_if is not None and {t.question for t in answer_tests(field.show_if)} & undecided:
+                        undecided.add(field.id)
+                        values.pop(field.id, None)
+                    elif field.id in values:
                         self.warn(
                             "hidden-answered",
                             worded("v_field_hidden", label=label, field=repr(field.id)),
@@ -533,11 +650,11 @@ class _Checker:
                     continue
                 if field.id in values:
                     visible[field.id] = values[field.id]
-                elif final and field.required:
+                elif final and field.required and not _given(item, field.id):  # a wrong value is told once
                     self.error(
                         "required-missing",
                         worded("v_field_required", label=label, field=repr(field.id)),
-                        loc,
+                        (*loc, field.id),  # the field's line when it is written empty, else the entry's
                         expected=_expected(questionnaire, field),
                     )
             if item_id is not None:
@@ -562,6 +679,32 @@ class _Checker:
         return comment, evidence
 
 
+def _answer_field(loc: Location) -> str:
+    """Where inside an answer `answers.<id>.…` is, as its line names it: `evidence[0].kind`, `value[1]`."""
+    inside = loc[2:]
+    return pointer(("value", *inside) if inside and isinstance(inside[0], int) else inside)
+
+
+_PLACEHOLDER = re.compile(r"\s*(?:\.{3,}|…)\s*")
+
+
+def _placeholders(value: Any, loc: Location = ()) -> list[Location]:
+    """Where the file still holds a template placeholder (`...` or `…`) as a value."""
+    if isinstance(value, str):
+        return [loc] if _PLACEHOLDER.fullmatch(value) else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _placeholders(item, (*loc, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _placeholders(item, (*loc, index))]
+    return []
+
+
+def _value_at(data: Any, loc: Location) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
+
+
 def _given(raw: dict[str, Any], qid: str) -> bool:
     """Whether the response wrote a value for `qid`: a wrong value is reported once, as wrong, not also
     as missing."""
@@ -570,11 +713,29 @@ def _given(raw: dict[str, Any], qid: str) -> bool:
     return value not in (None, "", [])
 
 
-def _not_a_choice(code: str | None, codes: list[str], shown: str) -> Wording:
-    """'x is not one of the choices', or the fix when only a leading zero stands between it and a code."""
+def _not_a_choice(value: Any, choices: list[tuple[str, Text | None]], shown: str) -> Wording:
+    """'x is not one of the choices', with the fix when one is likely: the code of a label typed in any
+    language, a near miss, a leading zero too many, or quotes around a code YAML read as a number."""
+    code = _code_text(value)
+    codes = [c for c, _ in choices]
     if code is not None and re.fullmatch(r"0+[0-9]+", code) and code.lstrip("0") in codes:
         return worded("v_leading_zero_code", value=shown, code=code.lstrip("0"))
+    hint = choice_hint(code, choices, unquoted_number=isinstance(value, SourceFloat)) if code is not None else None
+    if hint is not None:
+        return worded("v_not_a_choice_hint", value=shown, hint=hint)
     return worded("v_not_a_choice", value=shown)
+
+
+def _with_hint(message: Wording, hint: Wording | None) -> Wording:
+    return worded("v_hinted", message=message, hint=hint) if hint is not None else message
+
+
+def _choices(questionnaire: Questionnaire, question: Question) -> list[tuple[str, Text | None]]:
+    """The codes a question accepts, each with its label in the three languages."""
+    if question.type == "yes_no":
+        labels = ui_strings().root
+        return [(code, labels.get(code)) for code in question.yes_no_codes()]
+    return [(o.code, o.label) for o in questionnaire.options(question)]
 
 
 def _code_text(value: Any) -> str | None:
@@ -616,5 +777,6 @@ def _range(low: int | None, high: int | None) -> Wording:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    """A value as the file wrote it: a number read from `10.70` is shown as 10.70, never as 10.7."""
+    text = value.text if isinstance(value, SourceFloat) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

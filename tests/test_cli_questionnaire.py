@@ -59,6 +59,10 @@ def test_filled_template_validates_and_uncommented_inventory_example_parses(runn
     example = [line[1:] if line.startswith("#") else line for line in lines[start + 1 :]]
     filled = "\n".join([*lines[: start + 1], *example]).replace("  RS.1: null", "  RS.1: national")
     out.write_text(filled + "\n")
+    # The example's partner is a placeholder to replace: left as it is, it is an error, not a partner named '...'.
+    left = validate_file(out)
+    assert [(p.code, p.path) for p in left.problems] == [("placeholder", "inventory[0].partners[0].name")]
+    out.write_text(filled.replace("{name: ..., kind: state}", "{name: Royaume de Valdrie, kind: state}") + "\n")
     report = validate_file(out)
     assert report.ok, [p.describe() for p in report.problems]
     assert report.response is not None

@@ -37,7 +37,7 @@ ENGLISH = {
 }  # fmt: skip
 # ... except where the same word is also the reader's: "question" and "score" are French, "error" Spanish.
 OWN = {"fr": {"question", "score"}, "es": {"error"}}
-_CODES = re.compile(r"\[[^\]]*\]|(?<!\w)'[^']*'(?!\w)|`[^`]*`|\{[^}]*\}")
+_CODES = re.compile(r"\w+\[\d+\][\w.\[\]]*|\[[^\]]*\]|(?<!\w)'[^']*'(?!\w)|`[^`]*`|\{[^}]*\}")
 
 
 def _strings(value: object) -> list[str]:
@@ -189,7 +189,7 @@ def test_validation_problems_are_sentences_in_the_language(lang: str) -> None:
 
 def test_validate_tells_each_response_in_its_own_language_and_json_stays_english() -> None:
     text = run("validate", str(DATA / "errors_each_kind.yaml"), str(DATA / "draft_minimal.yaml"), code=1)
-    assert "errors_each_kind.yaml\u202f: NON VALIDE (104 erreurs, 0 avertissement)" in text
+    assert "errors_each_kind.yaml\u202f: NON VALIDE (101 erreurs, 0 avertissement)" in text
     assert "draft_minimal.yaml: valid draft response (4 answers, 1 partnership)" in text
     as_json = run("validate", "--json", str(DATA / "errors_each_kind.yaml"), code=1)
     assert "is out of range" in as_json and "en dehors" not in as_json
@@ -197,7 +197,7 @@ def test_validate_tells_each_response_in_its_own_language_and_json_stays_english
 
 def test_errors_of_score_speak_the_response_language_and_keep_their_exit_codes(tmp_path: Path) -> None:
     code, text = _run("score", str(DATA / "errors_each_kind.yaml"))
-    assert code == 1 and text.startswith("erreur\u202f: ") and "104 erreurs" in text
+    assert code == 1 and text.startswith("erreur\u202f: ") and "101 erreurs" in text
     code, text = _run("score", str(tmp_path / "nothere.yaml"), "--lang", "es")
     assert code == 1 and "error: no se encuentra el archivo" in text and text.count("nothere.yaml") == 1
     code, text = _run("explain", str(ROOT / "examples" / "city-es.yaml"), "gcm-wos-1", *FIXED)
