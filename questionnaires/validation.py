@@ -492,7 +492,11 @@ class _Checker:
             if clash and len(chosen) > 1:
                 self.error("exclusive-choice", worded("v_exclusive", code=repr(sorted(clash)[0])), loc, question=qid)
                 return None
-            return chosen if len(chosen) == len(value) else None
+            if len(chosen) != len(value):
+                return None
+            # A multiple choice is a set: held in the questionnaire's order, so a response read back
+            # from a form's check boxes (which keep no order) is the same response.
+            return sorted(chosen, key=codes.index)
         if qtype in ("integer", "year"):
             if isinstance(value, str) and re.fullmatch(r"[-+]?0[0-9]+", value.strip()):
                 wrong(worded("v_leading_zero", value=repr(value), number=int(value)))

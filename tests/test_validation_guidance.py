@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from mipat.cli import main
 from mipat.questionnaires.problems import Problem
-from mipat.questionnaires.validation import validate_file
+from mipat.questionnaires.validation import load_response, validate_file
 
 HEAD = 'questionnaire: {id: mipat-partnerships, version: "1.1.0"}\nstatus: draft\nlanguage: fr\n'
 
@@ -336,3 +336,17 @@ def test_every_guidance_message_is_written_in_the_three_languages() -> None:
     for key in keys:
         entry = messages().root[key]
         assert all(getattr(entry, lang) for lang in ("en", "fr", "es")), key
+
+
+def test_a_multiple_choice_is_held_in_the_questionnaires_order_whatever_order_the_file_lists(tmp_path):
+    # A form of check boxes keeps no order: the same choices must be the same response.
+    listed = []
+    for order in (["return", "origin", "transit"], ["origin", "transit", "return"]):
+        path = tmp_path / f"{order[0]}.yaml"
+        path.write_text(
+            "questionnaire: {id: mipat-partnerships, version: 1.1.0}\nstatus: draft\nanswers:\n"
+            f"  RS.8: [{', '.join(order)}]\n"
+        )
+        listed.append(load_response(path))
+    assert listed[0] == listed[1]
+    assert listed[0].value("RS.8") == ["origin", "transit", "return"]
