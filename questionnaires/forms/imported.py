@@ -38,7 +38,8 @@ class ImportedForm:
         return None
 
     def places_by_pointer(self) -> dict[str, str]:
-        return {pointer(loc): place for loc, place in sorted(self.places.items(), key=lambda p: pointer(p[0]))}
+        # in the order the importer read them: the form's order, which is the questionnaire's
+        return {pointer(loc): place for loc, place in self.places.items()}
 
 
 def placed(file: str, place: str | None) -> str:

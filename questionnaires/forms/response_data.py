@@ -7,6 +7,7 @@ a bare value unless the answer has a comment or evidence, absent keys rather tha
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -64,12 +65,24 @@ def response_data(questionnaire: Questionnaire, response: Response) -> dict[str,
     return data
 
 
-def response_yaml(data: dict[str, Any], header: list[str] = ()) -> str:  # type: ignore[assignment]
+class _ResponseDumper(yaml.SafeDumper):
+    """Lists of codes on one line (`RS.8: [origin, transit]`), as a person writes them by hand."""
+
+
+def _list(dumper: yaml.SafeDumper, items: list[Any]) -> yaml.Node:
+    flat = all(isinstance(item, str | int) and not isinstance(item, bool) for item in items)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", items, flow_style=flat)
+
+
+_ResponseDumper.add_representer(list, _list)
+
+
+def response_yaml(data: dict[str, Any], header: Sequence[str] = ()) -> str:
     """YAML text of response data; `header` lines become comments at the top.
 
     PyYAML quotes every string another YAML reader could take for a number, boolean or date
     (`'yes'`, `'17.10'`, `'2021-03'`), so the file reads back to the same values in mipat.
     """
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    body = yaml.dump(data, Dumper=_ResponseDumper, allow_unicode=True, sort_keys=False, width=100)
     comments = "".join(f"# {line}\n" for line in header)
     return comments + body
