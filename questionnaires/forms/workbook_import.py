@@ -87,8 +87,10 @@ class _Reader:
         self.problems: list[Problem] = []
         self.places: dict[Location, str] = {}
         self.map = self._read_map()
-        self.q: Questionnaire = form_questionnaire(name, map_place("version"), self.map.questionnaire, self.map.version)
         self.lang: Language = self.map.language if self.map.language in LANGUAGES else "en"  # type: ignore[assignment]
+        self.q: Questionnaire = form_questionnaire(
+            name, map_place("version"), self.map.questionnaire, self.map.version, self.lang
+        )
         self.ticks = _tick_words()
 
     # --- problems ----------------------------------------------------------------------------
