@@ -331,7 +331,7 @@ def test_an_odk_export_missing_a_repeat_file_is_refused(tmp_path):
                 out.writestr(member, archive.read(member))
     result, out_path = _import(tmp_path, "export.zip", buffer.getvalue())
     assert result.exit_code == 1
-    assert "la repetición inventory" in result.output  # told in the form's language
+    assert "el grupo de repetición inventory" in result.output  # told in the form's language
     assert not out_path.exists()
 
 

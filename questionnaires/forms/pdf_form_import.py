@@ -89,7 +89,12 @@ class _Reader:
 
     def _missing(self, field: str) -> None:
         self.problems.append(
-            form_problem(self.file, self.place(field), "form-missing-field", worded("form_missing_part", part=field))
+            form_problem(
+                self.file,
+                self.place(field),
+                "form-missing-field",
+                worded("form_missing_part", part=worded("form_pdf_field", name=field)),
+            )
         )
 
     def raw(self, field: str) -> str | None:

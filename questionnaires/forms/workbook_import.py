@@ -121,7 +121,9 @@ class _Reader:
         needed += [t.sheet for t in self.map.tables.values()]
         missing = [name for name in dict.fromkeys(needed) if name not in self.wb.sheetnames]
         for name in missing:
-            self.problem(None, "form-structure", worded("form_missing_part", part=place(name, "")[:-1]))
+            self.problem(
+                None, "form-structure", worded("form_missing_part", part=worded("form_workbook_sheet", name=name))
+            )
         if missing:
             raise self._fail()
 
