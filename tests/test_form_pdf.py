@@ -164,9 +164,9 @@ def test_the_import_records_the_field_and_page_of_each_value(questionnaire, tmp_
     source = yaml.safe_load(out.read_text())["imported_from"]
     assert source["format"] == "pdf-form" and source["form_language"] == "fr"
     places = source["places"]
-    assert places["answers.WOG.1"].startswith("field WOG_1 (page ")
-    assert places["respondent.organisation"] == "field respondent-organisation (page 1)"
-    assert places["inventory[0].name"].startswith("field inv1-name (page ")
+    assert places["answers.WOG.1"].startswith("champ WOG_1 (page ")  # in the form's language
+    assert places["respondent.organisation"] == "champ respondent-organisation (page 1)"
+    assert places["inventory[0].name"].startswith("champ inv1-name (page ")
 
 
 def test_two_exports_of_the_same_form_are_byte_identical(questionnaire, blank_fr):
@@ -221,20 +221,20 @@ def test_a_renamed_field_is_reported_as_missing_at_its_name(blank_fr, tmp_path):
     def rename(fields):  # type: ignore[no-untyped-def]
         fields["WOG_2-comment"][NameObject("/T")] = TextStringObject("commentaire")
 
-    output = refused(tmp_path, edited(blank_fr, rename))
-    assert "field WOG_2-comment" in output and "missing from the form" in output
+    output = refused(tmp_path, edited(blank_fr, rename))  # told in the form's language, French
+    assert "champ WOG_2-comment" in output and "introuvable dans le formulaire" in output
 
 
 def test_a_value_outside_the_list_is_reported_at_its_field(blank_fr, tmp_path):
     values = {"WOG_1-ev1-kind": "Télégramme", "inv1-instrument": "treaty_of_friendship"}
     output = refused(tmp_path, filled(blank_fr, values))
-    assert "field WOG_1-ev1-kind (page" in output and "'Télégramme' is not one of the answers" in output
-    assert "field inv1-instrument" in output  # every problem at once
+    assert "champ WOG_1-ev1-kind (page" in output and "'Télégramme' ne fait pas partie des réponses" in output
+    assert "champ inv1-instrument" in output  # every problem at once
 
 
 def test_a_number_field_holding_words_is_reported(blank_fr, tmp_path):
     output = refused(tmp_path, filled(blank_fr, {"RS_5": "deux mille"}))
-    assert "field RS_5" in output and "'deux mille' is not a whole number" in output
+    assert "champ RS_5" in output and "'deux mille' n'est pas un nombre entier" in output
 
 
 def test_a_form_of_another_questionnaire_version_is_refused(blank_fr, tmp_path):
@@ -242,7 +242,18 @@ def test_a_form_of_another_questionnaire_version_is_refused(blank_fr, tmp_path):
         fields[names.VERSION][NameObject("/V")] = TextStringObject("0.9.0")
 
     output = refused(tmp_path, edited(blank_fr, other_version))
-    assert "mipat-partnerships 0.9.0" in output and "field mipat_version" in output
+    assert "mipat-partnerships 0.9.0" in output and "champ mipat_version" in output
+
+
+def test_a_french_form_is_refused_in_french_only_without_lang(blank_fr, tmp_path):
+    """Places, count and messages in the form's language: no English word meets a French reader."""
+    output = refused(tmp_path, filled(blank_fr, {"RS_5": "deux mille", "WOG_1-ev1-kind": "Télégramme"}))
+    output = output.replace("\u202f", " ")  # French puts a narrow no-break space before ':'
+    assert output.startswith("erreur : 2 champs du formulaire PDF posent problème")
+    assert "champ RS_5 (page 3) : erreur : question RS.5 : 'deux mille' n'est pas un nombre entier" in output
+    assert "champ WOG_1-ev1-kind (page" in output
+    for english in (" field ", " row ", " column ", " sheet ", " file ", "error", " is not "):
+        assert english not in output
 
 
 def test_the_french_form_exports_and_imports_in_a_few_seconds(questionnaire, tmp_path):

@@ -352,8 +352,8 @@ def _set(sheet: str, qid: str, value: Any) -> Any:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        (lambda wb: wb.remove(wb["3 WOG"]), ["'3 WOG'", "manque"]),
-        (lambda wb: setattr(wb["4 STA"], "title", "STA"), ["'4 STA'", "manque"]),
+        (lambda wb: wb.remove(wb["3 WOG"]), ["la feuille", "3 WOG", "introuvable"]),
+        (lambda wb: setattr(wb["4 STA"], "title", "STA"), ["la feuille", "4 STA", "introuvable"]),
         (_set("3 WOG", "WOG.1", "Peut-être"), ["'3 WOG'!D", "'Peut-être'", "WOG.1"]),
         (_set("1 RS", "RS.5", "deux mille"), ["'1 RS'!D", "'deux mille'", "entier"]),
         (lambda wb: wb["_mipat"].cell(row=4, column=2, value="0.9.0"), ["'_mipat'!B4", "0.9.0", "1.1.0"]),
@@ -407,3 +407,30 @@ def test_a_zip_bomb_or_a_renamed_file_is_refused(tmp_path: Path, kind: str) -> N
     result = run("import", form, "-o", out)
     assert result.exit_code == 1 and "form.xlsx" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda wb: wb["_mipat"].cell(row=4, column=2, value="0.9.0"),
+            "'_mipat'!B4 : erreur : ce formulaire a été créé pour le questionnaire mipat-partnerships 0.9.0",
+        ),
+        (
+            lambda wb: (
+                _set("3 WOG", "WOG.1", "Peut-être")(wb),
+                wb["Partenariats"].cell(row=4, column=3, value="Type"),
+            ),
+            "'Partenariats'!C4 : erreur : l'en-tête de colonne est 'Type' au lieu de",
+        ),
+    ],
+    ids=["other version", "outside list and renamed column"],
+)
+def test_a_french_workbook_is_refused_in_french_only_without_lang(tmp_path: Path, edit: Any, expected: str) -> None:
+    """Messages and counts in the workbook's language (its places are cells, the same in every language)."""
+    result, out = _broken(tmp_path, edit)
+    output = result.output.replace("\u202f", " ")  # French puts a narrow no-break space before ':'
+    assert result.exit_code == 1 and not out.exists()
+    assert expected in output
+    for english in (" field ", " row ", " column ", " sheet ", " file ", "error", " is not ", " was made "):
+        assert english not in output

@@ -7,6 +7,7 @@ the layouts KoboToolbox and ODK Central use, then imported through `mipat import
 
 from __future__ import annotations
 
+import csv
 import io
 import shutil
 import zipfile
@@ -16,11 +17,13 @@ import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
 
 from mipat.cli import main
 from mipat.questionnaires.conditions import AnswerTest
 from mipat.questionnaires.definition import default_questionnaire
 from mipat.questionnaires.forms import xlsform_layout as layout
+from mipat.questionnaires.forms.imported import place_words
 from mipat.questionnaires.forms.response_data import response_data
 from mipat.questionnaires.forms.xlsform_export import export_xlsform
 from mipat.questionnaires.forms.xlsform_logic import UnsupportedCondition, relevant
@@ -188,12 +191,17 @@ def test_a_data_export_of_each_example_imports_to_the_same_response(tmp_path, pa
     assert source["format"] == ("xlsform-csv" if export == "odk-zip" else "xlsform-xlsx")
     assert source["submission"] == ("uuid:5f0c1e2a" if export == "odk-zip" else "5f0c1e2a")
     assert source["form_language"] == lang
-    assert source["places"]["answers.WOG.1"] == ("column WOG-WOG_1" if export == "odk-zip" else "column WOG/WOG_1")
     first_partner = "inventory[0].partners[0].name"
-    if export == "odk-zip":
-        assert source["places"][first_partner] == "file mipat_partnerships-partners.csv row 2, column partners_name"
-    else:
-        assert source["places"][first_partner] == "sheet 'partners' row 2, column inventory/partners/partners_name"
+    if export == "odk-zip":  # CSV: places in words, in the form's language
+        assert source["places"]["answers.WOG.1"] == place_words("place_column", lang, name="WOG-WOG_1")
+        where = [("place_file", "mipat_partnerships-partners.csv"), ("place_row", 2), ("place_column", "partners_name")]
+        expected = ", ".join(place_words(key, lang, name=value, n=value) for key, value in where)
+        assert source["places"][first_partner] == expected  # e.g. fichier …-partners.csv, ligne 2, colonne …
+    else:  # a workbook: the cell, as Excel names it, and its header
+        headers = _sheet(blob, "mipat-partnerships")[0]
+        wog1 = f"'mipat-partnerships'!{get_column_letter(headers.index('WOG/WOG_1') + 1)}2 (WOG/WOG_1)"
+        assert source["places"]["answers.WOG.1"] == wog1
+        assert source["places"][first_partner] == "'partners'!A2 (inventory/partners/partners_name)"
 
 
 def test_every_submission_of_an_export_becomes_its_own_response_file(tmp_path):
@@ -268,17 +276,17 @@ def _drop_sheet(name: str):
         (
             "mipat-partnerships",
             _set("WOG/WOG_2", "a treaty"),
-            "[aaaa-1] column WOG/WOG_2: error: question WOG.2: 'a treaty' is not one of",
+            "[aaaa-1] 'mipat-partnerships'!DD2 (WOG/WOG_2): error: question WOG.2: 'a treaty' is not one of",
         ),
         (
             "mipat-partnerships",
             _set("DAT/DAT_6", "douze"),
-            "[aaaa-1] column DAT/DAT_6: error: question DAT.6: 'douze' is not a whole number",
+            "[aaaa-1] 'mipat-partnerships'!QA2 (DAT/DAT_6): error: question DAT.6: 'douze' is not a whole number",
         ),
         (
             "mipat-partnerships",
             _set("mipat_questionnaire", "mipat-partnerships 0.9.0"),
-            "row 2, column mipat_questionnaire: error: this form was made for questionnaire mipat-partnerships 0.9.0",
+            "'mipat-partnerships'!A2 (mipat_questionnaire): error: this form was made for questionnaire mipat-partnerships 0.9.0",
         ),
     ],
     ids=["renamed-column", "deleted-repeat-sheet", "value-outside-list", "not-a-number", "other-version"],
@@ -323,5 +331,36 @@ def test_an_odk_export_missing_a_repeat_file_is_refused(tmp_path):
                 out.writestr(member, archive.read(member))
     result, out_path = _import(tmp_path, "export.zip", buffer.getvalue())
     assert result.exit_code == 1
-    assert "la repetición inventory" in result.output  # told in the form's language
+    assert "el grupo de repetición inventory" in result.output  # told in the form's language
     assert not out_path.exists()
+
+
+def _odk_edited(blob: bytes, edits: dict[str, dict[str, str]]) -> bytes:
+    """The ODK zip with, in each member ending with a key, the first row's cells set by header."""
+    archive = zipfile.ZipFile(io.BytesIO(blob))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for member in archive.namelist():
+            rows = list(csv.reader(io.StringIO(archive.read(member).decode("utf-8-sig"), newline="")))
+            for suffix, cells in edits.items():
+                if member.endswith(suffix):
+                    for header, value in cells.items():
+                        rows[1][rows[0].index(header)] = value
+            text = io.StringIO(newline="")
+            csv.writer(text).writerows(rows)
+            out.writestr(member, text.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_french_export_is_refused_in_french_only_without_lang(tmp_path):
+    """Places and messages in the form's language: no English word meets a French reader."""
+    _, data = _original(next(p for p in EXAMPLES if "fr" in p.name))
+    edits = {"mipat_partnerships.csv": {"WOG-WOG_2": "un traité"}, "-partners.csv": {"partners_kind": "martien"}}
+    result, out = _import(tmp_path, "export.zip", _odk_edited(odk_zip(QUESTIONNAIRE, "fr", [("x1", data)]), edits))
+    assert result.exit_code == 1 and not out.exists()
+    output = result.output.replace("\u202f", " ")  # French puts a narrow no-break space before ':'
+    assert "erreur : " in output and "export.zip : 2 erreurs" in output
+    assert "[uuid:x1] colonne WOG-WOG_2 : erreur : question WOG.2 : 'un traité' ne fait pas partie" in output
+    assert "fichier mipat_partnerships-partners.csv, ligne 2, colonne partners_kind : erreur" in output
+    for english in (" field ", " row ", " column ", " sheet ", " file ", "error", " is not "):
+        assert english not in output

@@ -1,8 +1,9 @@
 """What an import of a form gives: response data, and the place in the form each value came from.
 
 Every importer returns `ImportedForm`s and raises `FormError` for a form it cannot read, each
-problem located by place (`ministere.xlsx '3 WOG'!D14`, `formulaire.pdf field WOG.1`), so a focal
-point fixes the form they filled, not a YAML file they never saw.
+problem located by place (`ministere.xlsx '3 WOG'!D14`, `formulaire.pdf champ WOG_1 (page 10)`), so a
+focal point fixes the form they filled, not a YAML file they never saw. A place is worded in the form's
+language (`place_words`), like the FormError's `language`, so a French form is told in French only.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from mipat.questionnaires.forms.form_strings import form_text
 from mipat.questionnaires.i18n import Language
 from mipat.questionnaires.problems import InputError, Problem, Wording, worded
 from mipat.questionnaires.source_files import Location, pointer
@@ -47,6 +49,11 @@ def placed(file: str, place: str | None) -> str:
     return f"{file} {place}" if place else file
 
 
+def place_words(key: str, lang: Language, **values: object) -> str:
+    """A place's words in the form's language: `place_words("place_row", "fr", n=2)` is `ligne 2`."""
+    return form_text(key, lang).format(**values)
+
+
 def form_problem(
     file: str,
     place: str | None,
@@ -64,8 +71,11 @@ class FormError(InputError):
     outside its list, a deleted sheet or field (exit code 1; nothing is written)."""
 
 
-def form_questionnaire(file: str, place: str | None, qid: str, version: str) -> Questionnaire:
-    """The bundled questionnaire a form was made for, or a FormError naming the versions this mipat reads."""
+def form_questionnaire(
+    file: str, place: str | None, qid: str, version: str, language: Language | None = None
+) -> Questionnaire:
+    """The bundled questionnaire a form was made for, or a FormError naming the versions this mipat reads,
+    told in the form's `language` when its marker was read."""
     from mipat.questionnaires.definition import bundled_questionnaires, find_questionnaire
 
     found = find_questionnaire(qid, version)
@@ -73,5 +83,5 @@ def form_questionnaire(file: str, place: str | None, qid: str, version: str) -> 
         known = [q for q in bundled_questionnaires() if q.id == qid] or list(bundled_questionnaires())
         versions = ", ".join(f"{q.id} {v}" for q in known for v in (q.version, *(e.version for e in q.supersedes)))
         wording = worded("form_other_version", form_version=f"{qid} {version}", versions=versions)
-        raise FormError(wording, [form_problem(file, place, "form-version", wording)])
+        raise FormError(wording, [form_problem(file, place, "form-version", wording)], language=language)
     return found

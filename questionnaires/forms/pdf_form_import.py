@@ -22,7 +22,13 @@ from mipat.questionnaires.forms.choice_labels import (
     language_lookup,
     status_lookup,
 )
-from mipat.questionnaires.forms.imported import FormError, ImportedForm, form_problem, form_questionnaire
+from mipat.questionnaires.forms.imported import (
+    FormError,
+    ImportedForm,
+    form_problem,
+    form_questionnaire,
+    place_words,
+)
 from mipat.questionnaires.i18n import LANGUAGES, Language
 from mipat.questionnaires.problems import Problem, Wording, worded
 from mipat.questionnaires.source_files import Location
@@ -73,15 +79,22 @@ class _Reader:
         self.places: dict[Location, str] = {}
 
     def place(self, field: str) -> str:
+        """`champ WOG_1 (page 10)`: in the form's language, the page when the field has a box."""
         page = self.pages.get(field)
-        return f"field {field}" + (f" (page {page})" if page else "")
+        where = place_words("place_field", self.lang, name=field)
+        return where + (f" ({place_words('place_page', self.lang, n=page)})" if page else "")
 
     def has(self, field: str) -> bool:
         return field in self.values
 
     def _missing(self, field: str) -> None:
         self.problems.append(
-            form_problem(self.file, self.place(field), "form-missing-field", worded("form_missing_part", part=field))
+            form_problem(
+                self.file,
+                self.place(field),
+                "form-missing-field",
+                worded("form_missing_part", part=worded("form_pdf_field", name=field)),
+            )
         )
 
     def raw(self, field: str) -> str | None:
@@ -277,7 +290,8 @@ def import_pdf_form(data: bytes, name: str) -> ImportedForm:
     if str(marker or "") != names.MARKER_VALUE or not qid or not version:
         raise _refuse(name, "form_not_mipat_pdf")
     form_lang: Language = str(lang) if str(lang) in LANGUAGES else "en"  # type: ignore[assignment]
-    questionnaire = form_questionnaire(name, f"field {names.VERSION}", str(qid), str(version))
+    version_place = place_words("place_field", form_lang, name=names.VERSION)
+    questionnaire = form_questionnaire(name, version_place, str(qid), str(version), form_lang)
     reader = _Reader(name, values, pages, questionnaire, form_lang)
     envelope = reader.envelope()
     content: dict[str, Any] = {
@@ -290,5 +304,5 @@ def import_pdf_form(data: bytes, name: str) -> ImportedForm:
     }
     if reader.problems:
         wording = Wording(key="form_pdf_problems", count=len(reader.problems))
-        raise FormError(wording, reader.problems)
+        raise FormError(wording, reader.problems, language=form_lang)  # told in the form's language
     return ImportedForm(data=content, format="pdf-form", form_language=form_lang, places=reader.places)

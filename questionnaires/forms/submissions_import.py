@@ -6,7 +6,8 @@ is known by its columns, not by its sheet or file name; rows are tied to their s
 KoboToolbox's `_parent_index` or ODK's `PARENT_KEY`; a choice may be its code (XML values) or its
 label in any of the three languages (a KoboToolbox "labels" export). Strict in what it reports: a
 missing column or repeat, a value outside its list, a word where a number belongs and another
-questionnaire version are each placed by submission and column, and all of them are told at once.
+questionnaire version are each placed by submission and cell, and all of them are told at once, in
+the language of the form each submission was made with (its `mipat_language` column).
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from mipat.questionnaires.forms.choice_labels import (
     status_lookup,
 )
 from mipat.questionnaires.forms.detect import SUBMISSION_MARKER
-from mipat.questionnaires.forms.imported import FormError, ImportedForm, form_problem, form_questionnaire
+from mipat.questionnaires.forms.imported import (
+    FormError,
+    ImportedForm,
+    form_problem,
+    form_questionnaire,
+    place_words,
+)
 from mipat.questionnaires.forms.submissions_tables import RawTable, read_tables
 from mipat.questionnaires.i18n import LANGUAGES, Language
 from mipat.questionnaires.problems import Problem, Wording, worded
@@ -74,16 +81,22 @@ class _Row:
         index = self.columns.get(name)
         return None if index is None else _cell_text(self.raw(index))
 
-    def header(self, name: str) -> str:
-        index = self.columns.get(name)
-        return self.table.headers[index] if index is not None else name
+    def place(self, name: str | None = None, *, main: bool, lang: Language) -> str:
+        """Where the cell of column `name` (the whole row without one) is, in the form's language."""
+        return self.place_at(None if name is None else self.columns.get(name), name, main=main, lang=lang)
 
-    def place(self, name: str | None = None, *, main: bool) -> str:
-        column = f"column {self.header(name)}" if name is not None else None
+    def place_at(self, index: int | None, name: str | None, *, main: bool, lang: Language) -> str:
+        """A workbook's cell as Excel names it with its header, `'partners'!C2 (inventory/partners/partners_name)`;
+        else words: `fichier x-partners.csv, ligne 2, colonne partners_name`. On the submissions' own
+        table (`main`) words name the column only: the submission's id, told first, gives the row."""
+        if index is not None and self.table.sheet:
+            return f"{self.table.cell(self.number, index)} ({self.table.headers[index]})"
+        header = self.table.headers[index] if index is not None else name
+        column = None if header is None else place_words("place_column", lang, name=header)
         if main:
             return column or ""
-        where = f"{self.table.label} row {self.number}".strip()
-        return f"{where}, {column}" if column else where
+        parts = (self.table.label(lang), place_words("place_row", lang, n=self.number), column)
+        return ", ".join(part for part in parts if part)
 
 
 def _resolve(headers: list[str], names: set[str]) -> dict[str, int]:
@@ -147,7 +160,7 @@ class _Reader:
         text = row.text(column)
         if text is None:
             return None
-        place = row.place(column, main=main)
+        place = row.place(column, main=main, lang=self.lang)
         self.places[loc] = place
         code = lookup.code(text)
         if code is None:
@@ -158,7 +171,7 @@ class _Reader:
         text = row.text(column)
         if text is None:
             return None
-        place = row.place(column, main=main)
+        place = row.place(column, main=main, lang=self.lang)
         self.places[loc] = place
         match = re.fullmatch(r"\s*([+-]?\d+)(?:\.0*)?\s*", text)
         if match is None:
@@ -169,25 +182,25 @@ class _Reader:
     def text(self, row: _Row, column: str, loc: Location, main: bool) -> str | None:
         text = row.text(column)
         if text is not None:
-            self.places[loc] = row.place(column, main=main)
+            self.places[loc] = row.place(column, main=main, lang=self.lang)
         return text
 
     def multiple(self, row: _Row, column: str, question: Question, loc: Location, main: bool) -> list[str] | None:
         lookup = choice_lookup(self.questionnaire, question, self.lang)
         if column not in row.columns:  # only the one-column-per-option form of the choice
-            ticked = [
-                code
+            ticked = {
+                index: code
                 for index, code in _option_columns(row.table.headers, column).items()
                 if (_cell_text(row.raw(index)) or "").strip().lower() in TRUE_CELLS
-            ]
-            if ticked:
-                self.places[loc] = row.place(None, main=main) or f"column {column}/…"
-            codes = [lookup.code(code) or code for code in ticked]
+            }
+            if ticked:  # placed at the first ticked option's cell
+                self.places[loc] = row.place_at(next(iter(ticked)), None, main=main, lang=self.lang)
+            codes = [lookup.code(code) or code for code in ticked.values()]
             return codes or None
         text = row.text(column)
         if text is None:
             return None
-        place = row.place(column, main=main)
+        place = row.place(column, main=main, lang=self.lang)
         self.places[loc] = place
         tokens = text.split()
         codes = [lookup.code(t) for t in tokens]
@@ -225,7 +238,7 @@ class _Reader:
                 if value is not None:
                     item[part] = value
             if item:
-                self.places[at] = row.place(main=False)
+                self.places[at] = row.place(main=False, lang=self.lang)
                 items.append(item)
         return items
 
@@ -234,8 +247,9 @@ class _Export:
     """The export's tables matched to the form's layout: which raw table is which repeat, and the
     rows of each repeat under each parent row."""
 
-    def __init__(self, name: str, kind: str, raw: list[RawTable], questionnaire: Questionnaire) -> None:
+    def __init__(self, name: str, kind: str, raw: list[RawTable], questionnaire: Questionnaire, lang: Language) -> None:
         self.name = name
+        self.lang = lang  # of the first submission made with this questionnaire: its problems are told first
         self.layout = layout.tables(questionnaire)
         self.main_layout = self.layout[0]
         self.problems: list[Problem] = []
@@ -273,7 +287,7 @@ class _Export:
             by_option = column.question is not None and column.question.type == "multiple_choice"
             if column.name in columns or optional or (by_option and _option_columns(source.headers, column.name)):
                 continue
-            where = source.label if not main else None
+            where = source.label(self.lang) if not main else None
             self.missing(worded("xf_column", name=column.name), where)
         return columns
 
@@ -285,12 +299,12 @@ class _Export:
         return []
 
 
-def _submission_id(row: _Row) -> str:
+def _submission_id(row: _Row, lang: Language) -> str:
     for column in ID_COLUMNS:
         text = row.text(column)
         if text is not None:
             return text.strip()
-    return f"row {row.number}"
+    return place_words("place_row", lang, n=row.number)
 
 
 @cache
@@ -350,7 +364,7 @@ def _read_submission(export: _Export, reader: _Reader, row: _Row) -> dict[str, A
 
 def _read_item(export: _Export, reader: _Reader, row: _Row, index: int) -> dict[str, Any]:
     loc: Location = ("inventory", index)
-    reader.places[loc] = row.place(main=False)
+    reader.places[loc] = row.place(main=False, lang=reader.lang)
     item: dict[str, Any] = {}
     item_id = reader.text(row, layout.item_name("id"), (*loc, "id"), False)
     if item_id is not None:
@@ -371,7 +385,7 @@ def _read_item(export: _Export, reader: _Reader, row: _Row, index: int) -> dict[
                 if kind is not None:
                     partner["kind"] = kind
                 if partner:
-                    reader.places[p_at] = partner_row.place(main=False)
+                    reader.places[p_at] = partner_row.place(main=False, lang=reader.lang)
                     partners.append(partner)
             value: Any = partners or None
         else:
@@ -388,27 +402,30 @@ def _read_item(export: _Export, reader: _Reader, row: _Row, index: int) -> dict[
     return item
 
 
-def _questionnaire_of(name: str, raw: list[RawTable]) -> tuple[RawTable, list[tuple[int, Questionnaire | None]]]:
-    """The submissions table and, per row, the questionnaire its `mipat_questionnaire` names."""
+def _questionnaire_of(name: str, raw: list[RawTable]) -> tuple[RawTable, list[tuple[Questionnaire | None, Language]]]:
+    """The submissions table and, per row, the questionnaire its `mipat_questionnaire` names and the
+    language of the form it was made with (`mipat_language`; English when the column is missing)."""
     main = next((t for t in raw if layout.MARKER in _resolve(t.headers, {layout.MARKER})), None)
-    if main is None:
+    if main is None:  # not even the marker: nothing says the form's language, so --lang tells it
         wording = worded("form_missing_part", part=worded("xf_column", name=layout.MARKER))
         raise FormError(wording, [form_problem(name, None, "form-missing-part", wording)])
-    index = _resolve(main.headers, {layout.MARKER})[layout.MARKER]
-    found: list[tuple[int, Questionnaire | None]] = []
+    columns = _resolve(main.headers, {layout.MARKER, layout.LANGUAGE_MARKER})
+    found: list[tuple[Questionnaire | None, Language]] = []
     problems: list[Problem] = []
+    languages: list[Language] = []  # of the rows whose questionnaire is unknown
     for number, cells in main.rows:
-        text = _cell_text(cells[index] if index < len(cells) else None) or ""
-        qid, _, version = text.strip().partition(" ")
+        row = _Row(main, number, cells, columns)
+        lang = _form_language(row.text(layout.LANGUAGE_MARKER))
+        qid, _, version = (row.text(layout.MARKER) or "").strip().partition(" ")
+        place = row.place(layout.MARKER, main=False, lang=lang)
         try:
-            found.append(
-                (number, form_questionnaire(name, f"row {number}, column {main.headers[index]}", qid, version.strip()))
-            )
+            found.append((form_questionnaire(name, place, qid, version.strip(), lang), lang))
         except FormError as exc:
             problems += exc.problems
-            found.append((number, None))
+            languages.append(lang)
+            found.append((None, lang))
     if problems:
-        raise FormError(_counted(name, problems), problems)
+        raise FormError(_counted(name, problems), problems, language=languages[0])
     return main, found
 
 
@@ -425,20 +442,19 @@ def import_submissions(data: bytes, name: str, kind: str) -> list[ImportedForm]:
     forms: list[ImportedForm] = []
     problems: list[Problem] = []
     reported: set[tuple[str, str]] = set()
-    for (number, cells), (_, questionnaire) in zip(main.rows, questionnaires, strict=True):
+    for (number, cells), (questionnaire, lang) in zip(main.rows, questionnaires, strict=True):
         assert questionnaire is not None
         key = (questionnaire.id, questionnaire.version)
         if key not in exports:
-            exports[key] = _Export(name, kind, raw, questionnaire)
+            exports[key] = _Export(name, kind, raw, questionnaire, lang)
         export = exports[key]
         if export.problems and key not in reported:
             reported.add(key)
             problems += export.problems
         row = _Row(main, number, cells, export.main_columns)
-        lang = _form_language(row.text(layout.LANGUAGE_MARKER))
-        reader = _Reader(name, questionnaire, lang, _submission_id(row))
+        reader = _Reader(name, questionnaire, lang, _submission_id(row, lang))
         data_dict = _read_submission(export, reader, row)
-        reader.places[("questionnaire",)] = row.place(layout.MARKER, main=True)
+        reader.places[("questionnaire",)] = row.place(layout.MARKER, main=True, lang=lang)
         problems += reader.problems
         forms.append(ImportedForm(data_dict, fmt, lang, reader.places, reader.submission))  # type: ignore[arg-type]
     if problems:

@@ -15,15 +15,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mipat.questionnaires.forms.detect import safe_zip
-from mipat.questionnaires.forms.imported import FormError, form_problem
+from mipat.questionnaires.forms.imported import FormError, form_problem, place_words
+from mipat.questionnaires.i18n import Language
 from mipat.questionnaires.problems import worded
 
 
 @dataclass
 class RawTable:
-    label: str  # how a place names it: `sheet 'inventory'`, `file mipat_partnerships-inventory.csv`
+    name: str  # the sheet's title or the archive member's name; "" for a lone CSV file
     headers: list[str]
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (row number in the sheet or file, cells)
+    sheet: bool = False  # a worksheet, whose places are cells (`'partners'!C2`)
+
+    def label(self, lang: Language) -> str:
+        """How a place names the table, in the form's language: `feuille « partners »`,
+        `archivo mipat_partnerships-inventory.csv`; "" for a lone CSV file."""
+        if not self.name:
+            return ""
+        return place_words("place_sheet" if self.sheet else "place_file", lang, name=self.name)
+
+    def cell(self, number: int, index: int) -> str:
+        """`'partners'!C2`: the cell at row `number` and column `index` (from 0), as Excel writes it."""
+        from openpyxl.utils import get_column_letter, quote_sheetname
+
+        return f"{quote_sheetname(self.name)}!{get_column_letter(index + 1)}{number}"
 
 
 def _unreadable(name: str) -> FormError:
@@ -31,14 +46,14 @@ def _unreadable(name: str) -> FormError:
     return FormError(wording, [form_problem(name, None, "not-a-form", wording)])
 
 
-def _csv_table(text: str, label: str) -> RawTable:
+def _csv_table(text: str, name: str) -> RawTable:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = list(reader)
     headers = [h.strip() for h in lines[0]] if lines else []
     rows = [(n, cells) for n, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)]
-    return RawTable(label, headers, rows)
+    return RawTable(name, headers, rows)
 
 
 def _decoded(data: bytes) -> str:
@@ -61,7 +76,7 @@ def _xlsx_tables(data: bytes, name: str) -> list[RawTable]:
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None) or ()
         headers = ["" if h is None else str(h).strip() for h in header_row]
-        table = RawTable(f"sheet '{sheet.title}'", headers)
+        table = RawTable(sheet.title, headers, sheet=True)
         for number, cells in enumerate(rows, start=2):
             if any(c not in (None, "") for c in cells):
                 table.rows.append((number, list(cells)))
@@ -77,5 +92,5 @@ def read_tables(data: bytes, name: str, kind: str) -> list[RawTable]:
     if kind == "submissions-zip":
         archive = safe_zip(data, name)
         members = [m for m in archive.namelist() if m.lower().endswith(".csv") and not m.startswith("__MACOSX")]
-        return [_csv_table(_decoded(archive.read(m)), f"file {m}") for m in members]
+        return [_csv_table(_decoded(archive.read(m)), m) for m in members]
     return [_csv_table(_decoded(data), "")]

@@ -87,8 +87,10 @@ class _Reader:
         self.problems: list[Problem] = []
         self.places: dict[Location, str] = {}
         self.map = self._read_map()
-        self.q: Questionnaire = form_questionnaire(name, map_place("version"), self.map.questionnaire, self.map.version)
         self.lang: Language = self.map.language if self.map.language in LANGUAGES else "en"  # type: ignore[assignment]
+        self.q: Questionnaire = form_questionnaire(
+            name, map_place("version"), self.map.questionnaire, self.map.version, self.lang
+        )
         self.ticks = _tick_words()
 
     # --- problems ----------------------------------------------------------------------------
@@ -119,7 +121,9 @@ class _Reader:
         needed += [t.sheet for t in self.map.tables.values()]
         missing = [name for name in dict.fromkeys(needed) if name not in self.wb.sheetnames]
         for name in missing:
-            self.problem(None, "form-structure", worded("form_missing_part", part=place(name, "")[:-1]))
+            self.problem(
+                None, "form-structure", worded("form_missing_part", part=worded("form_workbook_sheet", name=name))
+            )
         if missing:
             raise self._fail()
 
