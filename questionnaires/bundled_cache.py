@@ -59,14 +59,17 @@ def _private(info: os.stat_result, kind: Callable[[int], bool]) -> bool:
     return kind(info.st_mode) and info.st_uid == os.geteuid() and not info.st_mode & 0o022
 
 
-def cached(name: str, sources: Sequence[Path], build: Callable[[], T]) -> T:
-    """`build()`, or the object it returned last time for the same sources and the same mipat code."""
+def cached(name: str, sources: Sequence[Path], build: Callable[[], T], extra: Sequence[str] = ()) -> T:
+    """`build()`, or the object it returned last time for the same sources, the same `extra` key
+    parts (e.g. the SHA-256 of the user's own packs) and the same mipat code."""
     folder = cache_dir()
     if folder is None:
         return build()
     digest = hashlib.sha256(_code_digest())
     for path in sorted(sources):
         digest.update(str(path.relative_to(PACKAGE_ROOT)).encode() + b"\0" + path.read_bytes())
+    for part in extra:
+        digest.update(b"\1" + part.encode())
     target = folder / f"{name}-{digest.hexdigest()[:32]}.pickle"
     found = _read(target)
     if found is not None:
@@ -117,5 +120,5 @@ def bundled_sources() -> tuple[Path, ...]:
     )
 
 
-def cached_bundled(name: str, build: Callable[[], T]) -> T:
-    return cached(name, bundled_sources(), build)
+def cached_bundled(name: str, build: Callable[[], T], extra: Sequence[str] = ()) -> T:
+    return cached(name, bundled_sources(), build, extra)

@@ -46,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 __all__ = [
     "EngineLimitError",
+    "EnginePlan",
     "EngineRule",
     "EngineRunError",
     "Fact",
@@ -53,6 +54,7 @@ __all__ = [
     "FieldTest",
     "RuleEngine",
     "engine_id_hash",
+    "engine_plan",
 ]
 
 # --- limits (module-level so that a test can lift one to show what the engine does without it) ---------
@@ -416,127 +418,163 @@ def _state_exists(handle: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class EnginePlan:
+    """What compile time decides, every limit of section 2 already checked: the durable-rules
+    ruleset text of each shard with the keys and rule ids it holds, and the names to report.
+    Plain data, so scoring can cache it between processes (building it costs about 200 ms for
+    the bundled packs; creating the rulesets from it, about 15 ms)."""
+
+    name: str
+    rule_names: dict[str, str]  # engine rule id -> EngineRule name
+    key_json: dict[str, str]  # every key some rule reads -> its JSON text
+    shards: tuple[tuple[str, frozenset[str], frozenset[str]], ...]  # (ruleset JSON, keys, rule ids)
+
+
+def engine_plan(name: str, rules: Sequence[EngineRule], fact_keys: Iterable[str]) -> EnginePlan:
+    """Check `rules` against every structural limit of durable-rules and lay them out in shards."""
+    rules = list(rules)
+    names = [rule.name for rule in rules]
+    duplicates = sorted(n for n, count in Counter(names).items() if count > 1)
+    if duplicates:
+        raise ValueError(f"{name}: duplicate rule names {duplicates}")
+    _check_rule_limits(name, rules)
+    rule_keys = {p.key for rule in rules for p in (*rule.match, *rule.absent)}
+    _check_ids(name, rules, {_check_key(k) for k in fact_keys} | rule_keys)
+    shards = []
+    for members in _assign_shards(rules):
+        body = ",".join([*(_rule_json(f"r{i}", rules[i]) for i in members), *_SYSTEM_RULES])
+        keys = frozenset(p.key for i in members for p in (*rules[i].match, *rules[i].absent))
+        shards.append(("{" + body + "}", keys, frozenset(f"r{i}" for i in members)))
+    return EnginePlan(
+        name=name,
+        rule_names={f"r{i}": rule.name for i, rule in enumerate(rules)},
+        key_json={key: json.dumps(key) for key in rule_keys},
+        shards=tuple(shards),
+    )
+
+
+def _check_rule_limits(name: str, rules: list[EngineRule]) -> None:
+    per_key: Counter[str] = Counter()
+    trees: dict[str, _AlphaNode] = {}
+    for rule in rules:
+        frame = len(rule.match) + _is_gated(rule)
+        if frame > MAX_FRAME_PATTERNS:
+            gate = " (including the end-of-response gate that negation needs)" if rule.absent else ""
+            raise EngineLimitError(
+                f"{name}: rule {rule.name!r} has {frame} positive patterns{gate}; "
+                f"the limit is {MAX_FRAME_PATTERNS} patterns per rule (durable-rules error 304)"
+            )
+        if len(rule.absent) > MAX_ABSENT_PATTERNS:
+            raise EngineLimitError(
+                f"{name}: rule {rule.name!r} has {len(rule.absent)} absent patterns; the limit is {MAX_ABSENT_PATTERNS}"
+            )
+        for pattern in (*rule.match, *rule.absent):
+            per_key[pattern.key] += 1
+            if per_key[pattern.key] > MAX_PATTERNS_PER_KEY:
+                raise EngineLimitError(
+                    f"{name}: rule {rule.name!r} makes key {pattern.key!r} tested by "
+                    f"{per_key[pattern.key]} patterns; the limit is {MAX_PATTERNS_PER_KEY} per key "
+                    "(durable-rules overflows its alpha stack, error 303, or hangs beyond 511 tests)"
+                )
+            expressions = _pattern_expressions(pattern)
+            if expressions > MAX_PATTERN_EXPRESSIONS:
+                raise EngineLimitError(
+                    f"{name}: rule {rule.name!r}: the pattern on key {pattern.key!r} needs "
+                    f"{expressions} expression slots; the limit is {MAX_PATTERN_EXPRESSIONS} "
+                    "(at most 14 multi-value 'in' tests per pattern; durable-rules error 113)"
+                )
+            _add_pattern(trees.setdefault(pattern.key, _AlphaNode()), pattern)
+        for key in sorted({p.key for p in (*rule.match, *rule.absent)}):
+            problem = _tree_problem(trees[key])
+            if problem:
+                raise EngineLimitError(f"{name}: rule {rule.name!r}: tests on key {key!r}: {problem}")
+
+
+def _check_ids(name: str, rules: list[EngineRule], keys: set[str]) -> None:
+    readers: dict[str, str] = {}
+    for rule in rules:
+        for pattern in (*rule.match, *rule.absent):
+            readers.setdefault(pattern.key, rule.name)
+
+    def who(key: str) -> str:
+        return f"key {key!r}" + (f" (read by rule {readers[key]!r})" if key in readers else "")
+
+    seen: dict[int, str] = {engine_id_hash(reserved): reserved for reserved in RESERVED_IDS}
+    for key in sorted(keys):
+        if key in RESERVED_IDS:
+            raise EngineLimitError(f"{name}: {who(key)} is reserved for the engine's own facts")
+        hash_ = engine_id_hash(key)
+        if hash_ in seen:
+            raise EngineLimitError(
+                f"{name}: {who(key)} and {who(seen[hash_])} have the same FNV-1a-32 fact-id hash "
+                f"{hash_:#010x}; durable-rules compares only that hash, so it would drop one as a "
+                "duplicate. Fact ids must be collision-free."
+            )
+        seen[hash_] = key
+
+
+def _assign_shards(rules: list[EngineRule]) -> list[list[int]]:
+    # First fit in rule order, which is deterministic. One rule always fits a fresh shard: at most
+    # 16 + 16 keys.
+    shards: list[tuple[set[str], list[int], list[int]]] = []  # (keys, members, gated members)
+    max_keys = MAX_ROOT_TESTS - _SYSTEM_ROOT_TESTS
+    for index, rule in enumerate(rules):
+        keys = {p.key for p in (*rule.match, *rule.absent)}
+        gated = _is_gated(rule)
+        for shard_keys, members, gated_members in shards:
+            if (
+                len(shard_keys | keys) <= max_keys
+                and len(members) < MAX_RULES_PER_SHARD
+                and (not gated or len(gated_members) < MAX_GATED_RULES_PER_SHARD)
+            ):
+                break
+        else:
+            shard_keys, members, gated_members = set(), [], []
+            shards.append((shard_keys, members, gated_members))
+        shard_keys |= keys
+        members.append(index)
+        if gated:
+            gated_members.append(index)
+    return [members for _, members, _ in shards]
+
+
 class RuleEngine:
     """Compiled rules. `run` is deterministic, synchronous, thread-safe, and never leaves a session behind."""
 
     def __init__(self, name: str, rules: Sequence[EngineRule], fact_keys: Iterable[str]) -> None:
-        self.name = name
+        self._start(engine_plan(name, rules, fact_keys))
+
+    @classmethod
+    def from_plan(cls, plan: EnginePlan) -> RuleEngine:
+        """An engine from a plan that `engine_plan` checked, perhaps in another process (a cache)."""
+        engine = cls.__new__(cls)
+        engine._start(plan)
+        return engine
+
+    def _start(self, plan: EnginePlan) -> None:
+        self.name = plan.name
         self._lock = threading.Lock()
         self._shards: list[_Shard] = []
         self._broken: str | None = None  # set when a session could not be removed: refuse further runs
         self._closed = False
-        rules = list(rules)
-        names = [rule.name for rule in rules]
-        duplicates = sorted(n for n, count in Counter(names).items() if count > 1)
-        if duplicates:
-            raise ValueError(f"{name}: duplicate rule names {duplicates}")
-        self._rule_names = {f"r{i}": rule.name for i, rule in enumerate(rules)}
-        self._check_rule_limits(rules)
-        rule_keys = {p.key for rule in rules for p in (*rule.match, *rule.absent)}
-        self._check_ids(rules, {_check_key(k) for k in fact_keys} | rule_keys)
-        self._key_json = {key: json.dumps(key) for key in rule_keys}
+        self._rule_names = dict(plan.rule_names)
+        self._key_json = dict(plan.key_json)
         try:
-            for index, members in enumerate(self._assign_shards(rules)):
-                self._shards.append(self._create_shard(index, [(f"r{i}", rules[i]) for i in members]))
+            for index, (body, keys, rule_ids) in enumerate(plan.shards):
+                self._shards.append(self._create_shard(index, body, keys, rule_ids))
             for shard in self._shards:  # self-check: the end marker is reached, and the state is removed
                 self._run_shard(shard, [])
         except BaseException:
             self.close()
             raise
 
-    # -- compile time --
-
-    def _check_rule_limits(self, rules: list[EngineRule]) -> None:
-        per_key: Counter[str] = Counter()
-        trees: dict[str, _AlphaNode] = {}
-        for rule in rules:
-            frame = len(rule.match) + _is_gated(rule)
-            if frame > MAX_FRAME_PATTERNS:
-                gate = " (including the end-of-response gate that negation needs)" if rule.absent else ""
-                raise EngineLimitError(
-                    f"{self.name}: rule {rule.name!r} has {frame} positive patterns{gate}; "
-                    f"the limit is {MAX_FRAME_PATTERNS} patterns per rule (durable-rules error 304)"
-                )
-            if len(rule.absent) > MAX_ABSENT_PATTERNS:
-                raise EngineLimitError(
-                    f"{self.name}: rule {rule.name!r} has {len(rule.absent)} absent patterns; "
-                    f"the limit is {MAX_ABSENT_PATTERNS}"
-                )
-            for pattern in (*rule.match, *rule.absent):
-                per_key[pattern.key] += 1
-                if per_key[pattern.key] > MAX_PATTERNS_PER_KEY:
-                    raise EngineLimitError(
-                        f"{self.name}: rule {rule.name!r} makes key {pattern.key!r} tested by "
-                        f"{per_key[pattern.key]} patterns; the limit is {MAX_PATTERNS_PER_KEY} per key "
-                        "(durable-rules overflows its alpha stack, error 303, or hangs beyond 511 tests)"
-                    )
-                expressions = _pattern_expressions(pattern)
-                if expressions > MAX_PATTERN_EXPRESSIONS:
-                    raise EngineLimitError(
-                        f"{self.name}: rule {rule.name!r}: the pattern on key {pattern.key!r} needs "
-                        f"{expressions} expression slots; the limit is {MAX_PATTERN_EXPRESSIONS} "
-                        "(at most 14 multi-value 'in' tests per pattern; durable-rules error 113)"
-                    )
-                _add_pattern(trees.setdefault(pattern.key, _AlphaNode()), pattern)
-            for key in sorted({p.key for p in (*rule.match, *rule.absent)}):
-                problem = _tree_problem(trees[key])
-                if problem:
-                    raise EngineLimitError(f"{self.name}: rule {rule.name!r}: tests on key {key!r}: {problem}")
-
-    def _check_ids(self, rules: list[EngineRule], keys: set[str]) -> None:
-        readers: dict[str, str] = {}
-        for rule in rules:
-            for pattern in (*rule.match, *rule.absent):
-                readers.setdefault(pattern.key, rule.name)
-
-        def who(key: str) -> str:
-            return f"key {key!r}" + (f" (read by rule {readers[key]!r})" if key in readers else "")
-
-        seen: dict[int, str] = {engine_id_hash(reserved): reserved for reserved in RESERVED_IDS}
-        for key in sorted(keys):
-            if key in RESERVED_IDS:
-                raise EngineLimitError(f"{self.name}: {who(key)} is reserved for the engine's own facts")
-            hash_ = engine_id_hash(key)
-            if hash_ in seen:
-                raise EngineLimitError(
-                    f"{self.name}: {who(key)} and {who(seen[hash_])} have the same FNV-1a-32 fact-id hash "
-                    f"{hash_:#010x}; durable-rules compares only that hash, so it would drop one as a "
-                    "duplicate. Fact ids must be collision-free."
-                )
-            seen[hash_] = key
-
-    def _assign_shards(self, rules: list[EngineRule]) -> list[list[int]]:
-        # First fit in rule order, which is deterministic. One rule always fits a fresh shard: at most
-        # 16 + 16 keys.
-        shards: list[tuple[set[str], list[int], list[int]]] = []  # (keys, members, gated members)
-        max_keys = MAX_ROOT_TESTS - _SYSTEM_ROOT_TESTS
-        for index, rule in enumerate(rules):
-            keys = {p.key for p in (*rule.match, *rule.absent)}
-            gated = _is_gated(rule)
-            for shard_keys, members, gated_members in shards:
-                if (
-                    len(shard_keys | keys) <= max_keys
-                    and len(members) < MAX_RULES_PER_SHARD
-                    and (not gated or len(gated_members) < MAX_GATED_RULES_PER_SHARD)
-                ):
-                    break
-            else:
-                shard_keys, members, gated_members = set(), [], []
-                shards.append((shard_keys, members, gated_members))
-            shard_keys |= keys
-            members.append(index)
-            if gated:
-                gated_members.append(index)
-        return [members for _, members, _ in shards]
-
-    def _create_shard(self, index: int, rules: list[tuple[str, EngineRule]]) -> _Shard:
-        body = ",".join([*(_rule_json(rule_id, rule) for rule_id, rule in rules), *_SYSTEM_RULES])
+    def _create_shard(self, index: int, body: str, keys: frozenset[str], rule_ids: frozenset[str]) -> _Shard:
         try:
-            handle = _dre.create_ruleset(f"{self.name}#{index}", "{" + body + "}")
+            handle = _dre.create_ruleset(f"{self.name}#{index}", body)
         except (_dre.error, MemoryError) as exc:
             raise EngineLimitError(f"{self.name}: durable-rules rejected shard {index}: {exc}") from exc
-        keys = frozenset(p.key for _, rule in rules for p in (*rule.match, *rule.absent))
-        return _Shard(index, handle, keys, frozenset(rule_id for rule_id, _ in rules))
+        return _Shard(index, handle, keys, rule_ids)
 
     # -- run time --
 

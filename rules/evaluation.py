@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from mipat.questionnaires.bundled_cache import cached_bundled
 from mipat.questionnaires.definition import Questionnaire, find_questionnaire
 from mipat.questionnaires.problems import DefinitionError, Problem
 from mipat.questionnaires.responses import Response
@@ -23,7 +24,7 @@ from mipat.rules.compiler import (
     response_facts,
 )
 from mipat.rules.conditions import CountTest, DistinctTest, atoms
-from mipat.rules.engine import EngineLimitError, EngineRule, RuleEngine
+from mipat.rules.engine import EngineLimitError, EnginePlan, EngineRule, RuleEngine, engine_plan
 from mipat.rules.metrics import SpanMetrics, span_metrics
 from mipat.rules.packs import LoadedPack
 
@@ -66,6 +67,22 @@ def _compile(loaded: LoadedPack) -> tuple[list[EngineRule], dict[str, CountTest 
     return compiled, aggregates
 
 
+def _plan(
+    packs: list[LoadedPack], questionnaire: Questionnaire
+) -> tuple[EnginePlan, dict[str, CountTest | DistinctTest], int]:
+    compiled: list[EngineRule] = []
+    aggregates: dict[str, CountTest | DistinctTest] = {}
+    for loaded in packs:
+        rules, found = _compile(loaded)
+        compiled += rules
+        aggregates.update(found)
+    keys = fact_keys(questionnaire, [c for p in packs for c in _conditions(p)])
+    try:
+        return engine_plan("mipat", compiled, keys), aggregates, len(compiled)
+    except EngineLimitError as exc:
+        raise _limit_error(packs, questionnaire, exc) from None
+
+
 class RulesEvaluator:
     def __init__(self, packs: Sequence[LoadedPack]) -> None:
         if not packs:
@@ -89,18 +106,12 @@ class RulesEvaluator:
         assert questionnaire is not None, "load_pack checked the questionnaire"
         self.packs = list(packs)
         self.questionnaire: Questionnaire = questionnaire
-        compiled: list[EngineRule] = []
-        self._aggregates: dict[str, CountTest | DistinctTest] = {}
-        for loaded in packs:
-            rules, aggregates = _compile(loaded)
-            compiled += rules
-            self._aggregates.update(aggregates)
-        self.rule_count = len(compiled)
-        keys = fact_keys(questionnaire, [c for p in packs for c in _conditions(p)])
-        try:
-            self.engine = RuleEngine("mipat", compiled, keys)
-        except EngineLimitError as exc:
-            raise _limit_error(packs, questionnaire, exc) from None
+        # Compiling and checking the rules is pure and costs ~200 ms for the bundled packs; the
+        # checked plan is cached, keyed by the packs' SHA-256 (their order too) and mipat's code.
+        plan, self._aggregates, self.rule_count = cached_bundled(
+            "engine-plan", lambda: _plan(self.packs, questionnaire), extra=[p.sha256 for p in self.packs]
+        )
+        self.engine = RuleEngine.from_plan(plan)
 
     def evaluate(self, response: Response, metrics: SpanMetrics | None = None) -> Evaluations:
         metrics = metrics or span_metrics(response)

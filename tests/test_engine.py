@@ -213,7 +213,7 @@ def test_fact_keys_with_colliding_fnv1a32_ids_are_rejected_at_compile_time() -> 
 def test_without_the_collision_check_durable_really_drops_a_fact_and_the_run_fails_loudly(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(RuleEngine, "_check_ids", lambda self, rules, keys: None)
+    monkeypatch.setattr(engine_module, "_check_ids", lambda name, rules, keys: None)
     first, second = COLLIDING_KEYS
     with RuleEngine("collide", [rule("first", [p(first)]), rule("second", [p(second)])], []) as eng:
         with pytest.raises(EngineRunError, match="code 2"):  # "already observed": second fact was lost
@@ -633,3 +633,23 @@ def test_run_equals_the_plain_python_reference_on_random_rules_and_facts(
         for facts in responses:
             assert eng.run(facts) == evaluate(rules, facts)
         assert eng.live_sessions() == 0
+
+
+def test_an_engine_from_a_cached_plan_fires_exactly_like_one_compiled_in_process() -> None:
+    # Scoring caches the checked plan between processes (pickled); the limits stay checked because
+    # only `engine_plan`, which checks them, makes a plan.
+    import pickle
+
+    rules = [
+        rule("yes", [p("A", FieldTest(field="v", op="eq", value="yes"))]),
+        rule("no-b", [p("A")], absent=[p("B")]),
+        rule("both", [p("A"), p("B", FieldTest(field="n", op="gte", value=3))]),
+    ]
+    plan = pickle.loads(pickle.dumps(engine_module.engine_plan("cached", rules, ["A", "B"])))
+    batches = [[Fact(key="A", v="yes")], [Fact(key="A", v="no"), Fact(key="B", n=4)], [Fact(key="B", n=1)]]
+    with RuleEngine("cached", rules, ["A", "B"]) as direct, RuleEngine.from_plan(plan) as restored:
+        for facts in batches:
+            assert restored.run(facts) == direct.run(facts)
+        assert restored.live_sessions() == 0
+    with pytest.raises(EngineLimitError, match="reserved"):
+        engine_module.engine_plan("own-ids", [rule("r", [p("_eor")])], [])
