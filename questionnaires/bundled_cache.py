@@ -25,7 +25,16 @@ from typing import TypeVar
 T = TypeVar("T")
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-_CODE_FOLDERS = ("", "questionnaires", "rules", "assessment", "reports", "portfolio")
+_CODE_FOLDERS = (
+    "",
+    "questionnaires",
+    "questionnaires/forms",
+    "rules",
+    "assessment",
+    "reports",
+    "reports/sections",
+    "portfolio",
+)
 
 
 @cache
