@@ -153,7 +153,7 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.group()
 def questionnaire() -> None:
-    """Show the bundled questionnaire or write a blank response template."""
+    """Show the bundled questionnaire, write a blank response template or export it as a form to fill in."""
 
 
 @questionnaire.command("show")
@@ -867,8 +867,10 @@ def batch(
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 def schema(response: bool, lang: str | None, output: Path | None, force: bool) -> None:
-    """Print the JSON Schema of the assessment results (`mipat score --format json`), or with
-    --response that of response files. `mipat validate` stays the authority on responses.
+    """Print the JSON Schema of results, or with --response that of response files (for editors).
+
+    Results are what `mipat score --format json` writes; `mipat validate` stays the authority on
+    responses.
 
     Example: mipat schema --response --lang fr -o reponse.schema.json
     """
