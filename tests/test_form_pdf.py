@@ -217,6 +217,12 @@ def test_a_damaged_pdf_is_refused(tmp_path):
     assert "cannot be read" in refused(tmp_path, b"%PDF-1.4\n garbage")
 
 
+def test_a_truncated_form_is_refused_in_one_line_without_pypdfs_own_warnings(blank_fr, tmp_path):
+    output = refused(tmp_path, blank_fr[:3000])
+    assert "cannot be read" in output
+    assert output.strip().count("\n") == 0 and "EOF marker" not in output
+
+
 def test_a_renamed_field_is_reported_as_missing_at_its_name(blank_fr, tmp_path):
     def rename(fields):  # type: ignore[no-untyped-def]
         fields["WOG_2-comment"][NameObject("/T")] = TextStringObject("commentaire")

@@ -10,6 +10,7 @@ cannot find was deleted or renamed, and every such problem in the form is report
 from __future__ import annotations
 
 import io
+import logging
 import re
 from typing import Any
 
@@ -47,6 +48,8 @@ def _read(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, int]]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    # pypdf logs what it repairs ("EOF marker not found") to stderr; mipat reports the form itself.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
