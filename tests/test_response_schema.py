@@ -241,13 +241,14 @@ TO_STDOUT = {
 
 
 @pytest.mark.parametrize(("args", "start"), TO_STDOUT.values(), ids=TO_STDOUT.keys())
-def test_dash_as_output_writes_to_standard_output_and_no_file(args: list[str], start: bytes, tmp_path: Path) -> None:
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as folder:
-        result = runner.invoke(main, args)
-        assert result.exit_code == 0, result.output
-        assert result.stdout_bytes.startswith(start)
-        assert list(Path(folder).iterdir()) == []
+def test_dash_as_output_writes_to_standard_output_and_no_file(
+    args: list[str], start: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a file named "-" would land here
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(start)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_response_schema_on_standard_output_is_the_one_written_to_a_file(tmp_path: Path) -> None:
