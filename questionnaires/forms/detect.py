@@ -12,7 +12,7 @@ import re
 import zipfile
 from typing import Literal
 
-from mipat.questionnaires.forms.imported import FormError, form_problem
+from mipat.questionnaires.forms.imported import FormError, not_a_form
 from mipat.questionnaires.problems import worded
 
 FormKind = Literal["workbook", "submissions-xlsx", "submissions-csv", "submissions-zip", "pdf-form"]
@@ -25,9 +25,8 @@ XLSFORM_SHEETS = {"survey", "choices", "settings"}
 SUBMISSION_MARKER = "mipat_questionnaire"  # the XLSForm's calculate field, a column of every data export
 
 
-def _refuse(name: str, key: str, **values: object) -> FormError:
-    wording = worded(key, **values)
-    return FormError(wording, [form_problem(name, None, "not-a-form", wording)])
+def _refuse(name: str, key: str) -> FormError:
+    return not_a_form(name, worded(key))
 
 
 def safe_zip(data: bytes, name: str) -> zipfile.ZipFile:

@@ -66,6 +66,11 @@ def form_problem(
     return Problem.from_words(code, message, file=placed(file, place), question=question, expected=expected)
 
 
+def not_a_form(file: str, wording: Wording) -> FormError:
+    """The error for a file that is no importable form at all (the wrong kind, damaged, a bomb)."""
+    return FormError(wording, [form_problem(file, None, "not-a-form", wording)])
+
+
 class FormError(InputError):
     """A form that cannot be imported: wrong kind of file, another questionnaire version, a value
     outside its list, a deleted sheet or field (exit code 1; nothing is written)."""

@@ -28,6 +28,7 @@ from mipat.questionnaires.forms.imported import (
     ImportedForm,
     form_problem,
     form_questionnaire,
+    not_a_form,
     place_words,
 )
 from mipat.questionnaires.i18n import LANGUAGES, Language
@@ -39,8 +40,7 @@ CODE_SEPARATORS = re.compile(r"[,;\s]+")
 
 
 def _refuse(name: str, key: str) -> FormError:
-    wording = worded(key)
-    return FormError(wording, [form_problem(name, None, "not-a-form", wording)])
+    return not_a_form(name, worded(key))
 
 
 def _read(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, int]]:

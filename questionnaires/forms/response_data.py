@@ -26,15 +26,19 @@ def _value(value: Any) -> Any:
     return value
 
 
+def _extras(comment: str | None, evidence: list[Evidence]) -> dict[str, Any]:
+    """The `comment` and `evidence` keys an answer or a partnership has, absent when empty."""
+    extras: dict[str, Any] = {}
+    if comment is not None:
+        extras["comment"] = comment
+    if evidence:
+        extras["evidence"] = [evidence_data(e) for e in evidence]
+    return extras
+
+
 def _answer(answer: Answer) -> Any:
-    if answer.comment is None and not answer.evidence:
-        return _value(answer.value)
-    entry: dict[str, Any] = {"value": _value(answer.value)}
-    if answer.comment is not None:
-        entry["comment"] = answer.comment
-    if answer.evidence:
-        entry["evidence"] = [evidence_data(e) for e in answer.evidence]
-    return entry
+    extras = _extras(answer.comment, answer.evidence)
+    return {"value": _value(answer.value), **extras} if extras else _value(answer.value)
 
 
 def _partnership(questionnaire: Questionnaire, item: Partnership) -> dict[str, Any]:
@@ -43,11 +47,7 @@ def _partnership(questionnaire: Questionnaire, item: Partnership) -> dict[str, A
         value = item.get(field.id)
         if value is not None and value != []:
             entry[field.id] = _value(value)
-    if item.comment is not None:
-        entry["comment"] = item.comment
-    if item.evidence:
-        entry["evidence"] = [evidence_data(e) for e in item.evidence]
-    return entry
+    return {**entry, **_extras(item.comment, item.evidence)}
 
 
 def response_data(questionnaire: Questionnaire, response: Response) -> dict[str, Any]:

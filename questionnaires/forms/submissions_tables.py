@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mipat.questionnaires.forms.detect import safe_zip
-from mipat.questionnaires.forms.imported import FormError, form_problem, place_words
+from mipat.questionnaires.forms.imported import FormError, not_a_form, place_words
 from mipat.questionnaires.i18n import Language
 from mipat.questionnaires.problems import worded
 
@@ -42,8 +42,7 @@ class RawTable:
 
 
 def _unreadable(name: str) -> FormError:
-    wording = worded("form_bad_zip")
-    return FormError(wording, [form_problem(name, None, "not-a-form", wording)])
+    return not_a_form(name, worded("form_bad_zip"))
 
 
 def _csv_table(text: str, name: str) -> RawTable:

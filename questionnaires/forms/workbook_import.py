@@ -30,7 +30,7 @@ from mipat.questionnaires.forms.choice_labels import (
     status_lookup,
 )
 from mipat.questionnaires.forms.form_strings import form_text
-from mipat.questionnaires.forms.imported import FormError, ImportedForm, form_problem, form_questionnaire
+from mipat.questionnaires.forms.imported import FormError, ImportedForm, form_problem, form_questionnaire, not_a_form
 from mipat.questionnaires.forms.workbook_map import MAP_SHEET, AnswerCells, TableCells, WorkbookMap, map_place, place
 from mipat.questionnaires.i18n import LANGUAGES, Language
 from mipat.questionnaires.problems import Problem, Wording, worded
@@ -423,6 +423,5 @@ def import_workbook(data: bytes, name: str) -> ImportedForm:
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-        wording = worded("form_bad_zip")
-        raise FormError(wording, [form_problem(name, None, "not-a-form", wording)]) from None
+        raise not_a_form(name, worded("form_bad_zip")) from None
     return _Reader(workbook, name).read()
