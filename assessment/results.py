@@ -224,12 +224,28 @@ class Assessment(_Model):
         data = self.model_dump(mode="json", exclude=_NOT_STORED)
         data["schema_version"] = SCHEMA_VERSION
         data["rules"] = [_stored_rule(rule) for rule in data["rules"]]
-        data[CONTENT_HASH] = content_hash(data)
-        return canonical_json(data)
+        return hashed_json(data)
 
 
 def canonical_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def hashed_json(data: dict[str, Any]) -> str:
+    """canonical_json(data) with its content_sha256 added, encoding the data once instead of twice.
+
+    The canonical text with the hash is the text without it, the hash inserted where its key sorts, so
+    the keys before and after it are encoded apart and joined around it.
+    """
+    before = _inner_json({k: v for k, v in data.items() if k < CONTENT_HASH})
+    after = _inner_json({k: v for k, v in data.items() if k > CONTENT_HASH})
+    digest = hashlib.sha256(("{" + ",".join(p for p in (before, after) if p) + "}\n").encode()).hexdigest()
+    return "{" + ",".join(p for p in (before, _inner_json({CONTENT_HASH: digest}), after) if p) + "}\n"
+
+
+def _inner_json(data: dict[str, Any]) -> str:
+    """The canonical JSON of `data` without its braces: "" for an empty dict."""
+    return canonical_json(data)[1:-2]
 
 
 def content_hash(data: dict[str, Any]) -> str:

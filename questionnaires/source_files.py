@@ -73,6 +73,9 @@ _Resolver.add_implicit_resolver(_INT, _INT_TEXT, list("-+0123456789"))
 _Resolver.add_implicit_resolver(_FLOAT, _FLOAT_TEXT, list("-+0123456789."))
 _Resolver.add_implicit_resolver(_FLOAT, _SPECIAL_FLOAT_TEXT, list("-+."))
 _RESOLVER = _Resolver("")
+# The resolved tag of plain scalar texts already seen (bounded: a cache, not a copy of every input).
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_MAX = 4096
 
 
 class SourceFloat(float):
@@ -211,7 +214,10 @@ def read_document(path: Path, *, display: str | None = None, max_bytes: int = MA
 def parse_yaml(text: str, name: str) -> Document:
     events = _EventSource(text)
     try:
-        return _Composer(events, name).document()
+        # A value can hold a refused character only if the text holds it raw or an escape (a
+        # backslash) writes it; otherwise no value needs checking one by one.
+        check_texts = "\\" in text or _UNWRITABLE.search(text) is not None
+        return _Composer(events, name, check_texts=check_texts).document()
     except yaml.MarkedYAMLError as exc:
         line, message = _syntax_error(exc, text)
         raise _fail(name, "yaml-syntax", message, line) from None
@@ -286,8 +292,9 @@ def _control_character(exc: yaml.reader.ReaderError, text: str, name: str) -> In
 class _Composer:
     """Builds plain data and the line of every value straight from parser events, within the limits."""
 
-    def __init__(self, events: Any, name: str) -> None:
+    def __init__(self, events: Any, name: str, *, check_texts: bool = True) -> None:
         self.events = events
+        self.check_texts = check_texts
         self.name = name
         self.lines: dict[Location, int] = {}
         self.nodes = 0
@@ -298,7 +305,7 @@ class _Composer:
         if events.check_event(yaml.StreamEndEvent):
             return Document(self.name, None, {(): 1})
         events.get_event()  # document start
-        data = self.value((), 1)
+        data = self.value(events.get_event(), (), 1)
         events.get_event()  # document end
         if not events.check_event(yaml.StreamEndEvent):
             mark = events.peek_event().start_mark
@@ -307,10 +314,10 @@ class _Composer:
             )
         return Document(self.name, data, self.lines)
 
-    def value(self, loc: Location, depth: int) -> Any:
-        events = self.events
-        event = events.peek_event()
-        if isinstance(event, yaml.AliasEvent):
+    def value(self, event: yaml.Event, loc: Location, depth: int) -> Any:
+        """The value that starts with `event` (already taken from the parser: one call per event)."""
+        kind = type(event)
+        if kind is yaml.AliasEvent:
             raise yaml.MarkedYAMLError(
                 None, None, "YAML aliases (*name) are not allowed in mipat files", event.start_mark
             )
@@ -324,29 +331,26 @@ class _Composer:
         line = event.start_mark.line + 1
         # A mapping value is located at its key, which is the line a user looks for.
         self.lines.setdefault(loc, line)
-        events.get_event()
-        if isinstance(event, yaml.ScalarEvent):
+        if kind is yaml.ScalarEvent:
             return self.scalar(event, line)
-        if isinstance(event, yaml.SequenceStartEvent):
+        get_event = self.events.get_event
+        if kind is yaml.SequenceStartEvent:
             self.check_tag(event.tag, _SEQ, line)
-            items = []
-            while not events.check_event(yaml.SequenceEndEvent):
-                items.append(self.value((*loc, len(items)), depth + 1))
-            events.get_event()
+            items: list[Any] = []
+            while type(item := get_event()) is not yaml.SequenceEndEvent:
+                items.append(self.value(item, (*loc, len(items)), depth + 1))
             return items
         self.check_tag(event.tag, _MAP, line)
         result: dict[str, Any] = {}
-        while not events.check_event(yaml.MappingEndEvent):
-            key_event = events.peek_event()
+        while type(key_event := get_event()) is not yaml.MappingEndEvent:
             key_line = key_event.start_mark.line + 1
-            if isinstance(key_event, yaml.AliasEvent):
+            if type(key_event) is yaml.AliasEvent:
                 raise yaml.MarkedYAMLError(
                     None, None, "YAML aliases (*name) are not allowed in mipat files", key_event.start_mark
                 )
-            if not isinstance(key_event, yaml.ScalarEvent):
+            if type(key_event) is not yaml.ScalarEvent:
                 raise _fail(self.name, "bad-key", "mapping keys must be plain values", key_line)
             self.nodes += 1
-            events.get_event()
             key = self.scalar(key_event, key_line)
             if not isinstance(key, str | int | float) or isinstance(key, bool) or key is None:
                 raise _fail(self.name, "bad-key", f"mapping key {key!r} must be text", key_line)
@@ -354,8 +358,7 @@ class _Composer:
             self.lines[(*loc, key)] = key_line
             if key in result:
                 raise _fail(self.name, "duplicate-key", worded("file_duplicate_key", key=repr(key)), key_line)
-            result[key] = self.value((*loc, key), depth + 1)
-        events.get_event()
+            result[key] = self.value(get_event(), (*loc, key), depth + 1)
         return result
 
     def check_tag(self, tag: str | None, plain: str, line: int) -> None:
@@ -365,11 +368,19 @@ class _Composer:
     def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            # Quoted text is a string; a plain scalar's type depends only on its text, and a response
+            # repeats the same codes hundreds of times.
+            if not event.implicit[0]:
+                tag = _STR
+            elif (tag := _PLAIN_TAGS.get(event.value)) is None:
+                tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
+                    _PLAIN_TAGS[event.value] = tag
         if tag not in _SCALAR_TAGS:
             raise _fail(self.name, "yaml-tag", f"unsupported YAML tag {tag!r}: only plain data is read", line)
         if tag == _STR:
-            _check_text(event.value, self.name, line)
+            if self.check_texts:
+                _check_text(event.value, self.name, line)
             return event.value
         if tag in (_INT, _FLOAT):
             try:

@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mipat.assessment.provenance import Clock
-from mipat.assessment.results import CONTENT_HASH, content_hash
+from mipat.assessment.results import CONTENT_HASH, canonical_json, content_hash, hashed_json
 from mipat.assessment.results_files import parse_result, read_result
 from mipat.assessment.scoring import build_scorer
 from mipat.questionnaires.problems import InputError
@@ -35,6 +37,21 @@ def test_a_saved_result_reads_back_to_the_same_assessment_and_bytes(scored: list
         again = read_result(path)
         assert again == assessment
         assert again.to_json() == assessment.to_json()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(
+    st.dictionaries(st.sampled_from(["", "a", "complete", "content", "d", "generated_at", "z", "é"]) | st.text(), _JSON)
+)
+def test_the_one_pass_hashed_json_is_the_canonical_json_with_its_hash(data: dict) -> None:
+    data.pop(CONTENT_HASH, None)
+    assert hashed_json(data) == canonical_json({**data, CONTENT_HASH: content_hash(data)})
 
 
 def test_a_result_stores_no_pack_text_and_no_copy_of_the_answers(scored: list) -> None:
