@@ -38,6 +38,7 @@ from mipat.questionnaires.ui_strings import ui_strings
 YEAR_BOUNDS = (1900, 2100)
 MAX_PROBLEMS = 200  # listed per file; the rest are counted
 ENTRY_KEYS = frozenset(AnswerEntry.model_fields)
+_TAILORING_KEYS = frozenset({"packs", "disable", "weights", "exceptions"})
 ITEM_RESERVED = ("id", "comment", "evidence")
 
 
@@ -228,6 +229,10 @@ class _Checker:
                 (),
                 expected=worded("v_saved_result_expected"),
             )
+            return None
+        other = _other_mipat_file(data)
+        if other is not None:
+            self.error("not-a-response", worded(f"v_{other}_file"), (), expected=worded(f"v_{other}_file_expected"))
             return None
         try:
             self.ref = QuestionnaireRef.model_validate(data.get("questionnaire"))
@@ -784,3 +789,17 @@ def _show(value: Any) -> str:
     """A value as the file wrote it: a number read from `10.70` is shown as 10.70, never as 10.7."""
     text = value.text if isinstance(value, SourceFloat) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _other_mipat_file(data: dict[str, Any]) -> str | None:
+    """Which other mipat file a mapping without answers is (a rule pack, a tailoring file or a
+    questionnaire definition), so that giving one where a response belongs says so in one line."""
+    if "answers" in data:
+        return None
+    if "rules" in data and "scored_by" in data:
+        return "rule_pack"
+    if data and set(data) <= _TAILORING_KEYS:
+        return "tailoring"
+    if "questionnaire" not in data and ("sections" in data or "questions" in data):
+        return "definition"
+    return None

@@ -190,3 +190,25 @@ def test_a_saved_result_given_as_a_response_is_named_as_such() -> None:
     report = validate_file(DATA / "result_schema_2_0.json")
     assert [p.code for p in report.errors] == ["not-a-response"]
     assert "saved result" in report.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("path", "named", "option"),
+    [
+        (DATA / "custom_pack.yaml", "a rule pack", "--pack"),
+        (DATA / "custom_pack_bad.yaml", "a rule pack", "--pack"),
+        (DATA / "tailoring_city.yaml", "a tailoring file", "--tailoring"),
+        (DATA / "tailoring_bad.yaml", "a tailoring file", "--tailoring"),
+        (
+            ROOT / "questionnaires" / "data" / "partnerships" / "questionnaire.yaml",
+            "questionnaire definition",
+            "template",
+        ),
+        (ROOT / "questionnaires" / "data" / "partnerships" / "states.yaml", "questionnaire definition", "template"),
+    ],
+)
+def test_another_mipat_file_given_as_a_response_is_named_in_one_error(path: Path, named: str, option: str) -> None:
+    """Not a list of missing and unknown keys: the file is what it is, and the error says where it goes."""
+    report = validate_file(path)
+    assert [p.code for p in report.errors] == ["not-a-response"]
+    assert named in report.errors[0].message and option in (report.errors[0].expected or "")
