@@ -86,6 +86,9 @@ def response_data(rng: random.Random, partnerships: tuple[int, int]) -> dict[str
             answers[question.id] = _value(rng, question)
     answers["RS.1"] = level
     answers["RS.2"] = rng.choice(AUTHORITIES[level])
+    start, end = QUESTIONNAIRE.scope.get("period_start"), QUESTIONNAIRE.scope.get("period_end")
+    if start in answers and end in answers:  # a period runs forward
+        answers[start], answers[end] = sorted((answers[start], answers[end]))
     shown = QUESTIONNAIRE.visible(answers)  # a draft may leave a gate unanswered: drop what it hides
     answers = {qid: value for qid, value in answers.items() if qid in shown}
     return {

@@ -294,6 +294,7 @@ class _Checker:
         inventory = data.get("inventory") or []
         self.check_placeholders(questionnaire, data)
         checked_answers = self.check_answers(questionnaire, answers, final=final) if isinstance(answers, dict) else {}
+        self.check_period(questionnaire, checked_answers)
         items = self.check_inventory(questionnaire, inventory, final=final) if isinstance(inventory, list) else []
         if final and envelope is not None and not envelope.respondent.organisation:
             self.error(
@@ -311,6 +312,22 @@ class _Checker:
             respondent=envelope.respondent,
             answers=checked_answers,
             inventory=items,
+        )
+
+    def check_period(self, questionnaire: Questionnaire, answers: dict[str, Answer]) -> None:
+        """The period assessed cannot end before it starts: reports print it as `start–end`."""
+        start_id, end_id = questionnaire.scope.get("period_start"), questionnaire.scope.get("period_end")
+        start = answers[start_id].value if start_id in answers else None
+        end = answers[end_id].value if end_id in answers else None
+        if not isinstance(start, int) or not isinstance(end, int) or end >= start:
+            return
+        entry = self.doc.data["answers"][end_id]
+        self.error(
+            "wrong-value",
+            worded("v_period_reversed", end=str(end), start=str(start), first=start_id),
+            ("answers", end_id, "value") if isinstance(entry, dict) else ("answers", end_id),
+            question=end_id,
+            expected=worded("v_period_expected", start=str(start), first=start_id),
         )
 
     def check_placeholders(self, questionnaire: Questionnaire, data: dict[str, Any]) -> None:

@@ -70,6 +70,7 @@ def response_data(draw: st.DrawFn, answered_share: float = 0.7) -> dict[str, Any
     for question in QUESTIONNAIRE.questions():
         if draw(st.integers(0, 99)) < threshold:
             answers[question.id] = draw(answer_entries(question))
+    _period_in_order(answers)
     count = draw(st.integers(0, 5))
     return {
         "questionnaire": {"id": QUESTIONNAIRE.id, "version": QUESTIONNAIRE.version},
@@ -78,6 +79,19 @@ def response_data(draw: st.DrawFn, answered_share: float = 0.7) -> dict[str, Any
         "answers": answers,
         "inventory": [draw(partnerships(i + 1)) for i in range(count)],
     }
+
+
+def _period_in_order(answers: dict[str, Any]) -> None:
+    """A period drawn ending before it starts is turned round: validation refuses it as written."""
+    start, end = QUESTIONNAIRE.scope.get("period_start"), QUESTIONNAIRE.scope.get("period_end")
+    if start in answers and end in answers:
+        first, last = (answers[q]["value"] if isinstance(answers[q], dict) else answers[q] for q in (start, end))
+        if last < first:
+            for qid, year in ((start, last), (end, first)):
+                if isinstance(answers[qid], dict):
+                    answers[qid]["value"] = year
+                else:
+                    answers[qid] = year
 
 
 def to_response(data: dict[str, Any]) -> Response:

@@ -212,3 +212,24 @@ def test_another_mipat_file_given_as_a_response_is_named_in_one_error(path: Path
     report = validate_file(path)
     assert [p.code for p in report.errors] == ["not-a-response"]
     assert named in report.errors[0].message and option in (report.errors[0].expected or "")
+
+
+@pytest.mark.parametrize(
+    ("end", "entry", "refused"),
+    [("2019", "{end}", True), ("2022", "{end}", False), ("2024", "{end}", False), ("2019", "{{value: {end}}}", True)],
+)
+def test_a_period_that_ends_before_it_starts_is_refused_at_its_last_year(
+    tmp_path: Path, end: str, entry: str, refused: bool
+) -> None:
+    """Reports print the period as `start–end`: `2022–2019` must not reach a minister."""
+    text = (ROOT / "examples" / "national-origin-fr.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "response.yaml"
+    path.write_text(text.replace("  RS.6: 2024\n", f"  RS.6: {entry.format(end=end)}\n"), encoding="utf-8")
+    report = validate_file(path)
+    reversed_period = [p for p in report.errors if p.question == "RS.6"]
+    if not refused:
+        assert report.ok
+        return
+    assert [p.code for p in reversed_period] == ["wrong-value"] and len(report.errors) == 1
+    problem = reversed_period[0]
+    assert problem.line == 26 and "2019" in problem.message and "RS.5" in problem.message and "2022" in problem.message
