@@ -111,6 +111,9 @@ def test_the_form_speaks_three_languages_and_defaults_to_the_chosen_one():
     assert rows["STA_7"]["constraint"] == "not(selected(., 'none') and count-selected(.) > 1)"
     assert rows["STA_1"]["constraint"] == ". >= 0 and . <= 1000"
     assert rows["RS_2"]["constraint"] == "string-length(.) <= 300"
+    # the period cannot end before it starts, as `mipat validate` says
+    assert rows["RS_6"]["constraint"] == ". >= 1990 and . <= 2035 and (${RS_5} = '' or . >= ${RS_5})"
+    assert rows["RS_6"]["constraint_message::Français (fr)"].endswith("ne peut pas précéder la première (RS.5).")
     assert rows["RS_2"]["required"] == "${response_status} = 'final'"
     assert rows["WOG_1_evidence"]["type"] == "begin_repeat"
     assert rows["FW_12"]["type"] == "begin_repeat"  # an evidence question: its documents are its answer

@@ -111,6 +111,14 @@ class _Survey:
                 row["constraint"] = " and ".join(tests)
                 key = "range" if low is not None and high is not None else "at_least" if low is not None else "at_most"
                 row["constraint_message"] = _words(key, min=low, max=high)
+            start = self.questionnaire.scope.get("period_start")
+            if question.id == self.questionnaire.scope.get("period_end") and start is not None:
+                # the period cannot end before it starts (mipat validate refuses it too)
+                first = f"${{{layout.xml_name(start)}}}"
+                row["constraint"] = " and ".join([*tests, f"({first} = '' or . >= {first})"])
+                order = _words("period_order", first=start)
+                said = row.get("constraint_message", {})
+                row["constraint_message"] = {lang: f"{said.get(lang, '')} {order[lang]}".strip() for lang in LANGUAGES}
         elif question.type == "text":
             row["type"] = "text"
             row |= self.length(question.max_length)
