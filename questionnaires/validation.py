@@ -321,11 +321,10 @@ class _Checker:
         end = answers[end_id].value if end_id in answers else None
         if not isinstance(start, int) or not isinstance(end, int) or end >= start:
             return
-        entry = self.doc.data["answers"][end_id]
         self.error(
             "wrong-value",
             worded("v_period_reversed", end=str(end), start=str(start), first=start_id),
-            ("answers", end_id, "value") if isinstance(entry, dict) else ("answers", end_id),
+            _value_location(end_id, self.doc.data["answers"][end_id]),
             question=end_id,
             expected=worded("v_period_expected", start=str(start), first=start_id),
         )
@@ -414,7 +413,7 @@ class _Checker:
 
     def warn_uncheckable(self, qid: str, answer: Answer, entry: Any) -> None:
         """Evidence that cannot be checked does not count for scoring; say so where it was written."""
-        value_loc: Location = ("answers", qid, "value") if isinstance(entry, dict) else ("answers", qid)
+        value_loc = _value_location(qid, entry)
         listed = answer.value if isinstance(answer.value, list) else []
         items = [((*value_loc, i), e) for i, e in enumerate(listed) if isinstance(e, Evidence)]
         items += [(("answers", qid, "evidence", i), e) for i, e in enumerate(answer.evidence)]
@@ -806,6 +805,11 @@ def _show(value: Any) -> str:
     """A value as the file wrote it: a number read from `10.70` is shown as 10.70, never as 10.7."""
     text = value.text if isinstance(value, SourceFloat) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _value_location(qid: str, entry: Any) -> Location:
+    """Where an answer's value stands: under `value:` when the answer is written as a mapping."""
+    return ("answers", qid, "value") if isinstance(entry, dict) else ("answers", qid)
 
 
 def _other_mipat_file(data: dict[str, Any]) -> str | None:

@@ -85,13 +85,12 @@ def _period_in_order(answers: dict[str, Any]) -> None:
     """A period drawn ending before it starts is turned round: validation refuses it as written."""
     start, end = QUESTIONNAIRE.scope.get("period_start"), QUESTIONNAIRE.scope.get("period_end")
     if start in answers and end in answers:
-        first, last = (answers[q]["value"] if isinstance(answers[q], dict) else answers[q] for q in (start, end))
-        if last < first:
-            for qid, year in ((start, last), (end, first)):
-                if isinstance(answers[qid], dict):
-                    answers[qid]["value"] = year
-                else:
-                    answers[qid] = year
+        years = sorted(answers[q]["value"] if isinstance(answers[q], dict) else answers[q] for q in (start, end))
+        for qid, year in zip((start, end), years, strict=True):
+            if isinstance(answers[qid], dict):
+                answers[qid]["value"] = year
+            else:
+                answers[qid] = year
 
 
 def to_response(data: dict[str, Any]) -> Response:
